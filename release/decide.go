@@ -1,0 +1,109 @@
+// Package release is the pure core of Portlight: the Release Right, its lights, its chain of
+// custody and every rule of SPEC.md, as a function of (current state, command, now) to (next
+// state, notifications, or a rejection). It does no I/O: no database, no clock, no HTTP, no
+// logging. Whatever a rule needs from outside (the time, the sender, the companies a request
+// names, new ids) arrives in the command and its Meta.
+package release
+
+import (
+	"strings"
+	"time"
+)
+
+// Container is the unit of consistency: every live release of one equipment number in one port.
+// Commands for one container are applied one after the other, each against the state the
+// previous one left (the stores guarantee it).
+type Container struct {
+	PortLoCode      string
+	EquipmentNumber string
+	Rights          []*Right
+}
+
+// Meta is what every command carries besides its own fields.
+type Meta struct {
+	Now                 time.Time
+	PublicReferenceID   string
+	ExternalReferenceID *string
+	// Sender is the company that sent the command (from its token).
+	Sender Party
+	// NewReleaseID is the id a Release command gives the right it creates.
+	NewReleaseID string
+	// StrictCheckDigit turns a wrong ISO 6346 check digit from a warning into a rejection.
+	StrictCheckDigit bool
+	// Warnings go into the sender's notifications (the envelope's "warnings").
+	Warnings []string
+}
+
+// Command is anything Decide applies to a container.
+type Command interface {
+	// Action names the command for the audit trail ("Release", "Transfer", ...).
+	Action() string
+	decide(c *Container, n *notifier) []*Right
+}
+
+// Outcome is what Decide returns: the rights whose state changed (to be stored as they are now),
+// the notifications to emit, and whether the command was refused.
+type Outcome struct {
+	Changed       []*Right
+	Notifications []Notification
+	Rejected      bool
+	// Reason is the rejection message when Rejected.
+	Reason string
+}
+
+// Decide applies cmd to the container c as it stands and returns the outcome. c is not modified:
+// changed rights are copies. A rejection changes nothing and tells only the sender.
+func Decide(c *Container, cmd Command, m Meta) Outcome {
+	if c == nil {
+		c = &Container{}
+	}
+	n := &notifier{m: m}
+	changed := cmd.decide(c, n)
+	out := Outcome{Changed: changed, Notifications: n.out}
+	for _, msg := range n.out {
+		if msg.Event == EventNotValidated {
+			out.Rejected = len(changed) == 0
+			if s, ok := msg.Body.(string); ok {
+				out.Reason = s
+			}
+		}
+	}
+	return out
+}
+
+// find returns the rights of c matching key (see Key.Matches) that pass keep.
+func (c *Container) find(key Key, keep func(*Right) bool) []*Right {
+	var out []*Right
+	for _, r := range c.Rights {
+		if r.Key.Matches(key) && (keep == nil || keep(r)) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Find returns the one right matching key that passes keep, or nil.
+func (c *Container) Find(key Key, keep func(*Right) bool) *Right {
+	found := c.find(key, keep)
+	if len(found) != 1 {
+		return nil
+	}
+	return found[0]
+}
+
+func notDeleted(r *Right) bool { return !r.Deleted() }
+
+// normalise trims the fields a key is made of, so " ABCU1234565 " and "ABCU1234565" are one container.
+func (k Key) normalise() Key {
+	bls := make([]string, 0, len(k.BillOfLadingNumbers))
+	for _, bl := range k.BillOfLadingNumbers {
+		if bl = strings.TrimSpace(bl); bl != "" {
+			bls = append(bls, bl)
+		}
+	}
+	return Key{
+		EquipmentNumber:       strings.ToUpper(strings.TrimSpace(k.EquipmentNumber)),
+		BillOfLadingNumbers:   bls,
+		ReleaseIdentification: strings.TrimSpace(k.ReleaseIdentification),
+	}
+}

@@ -1,0 +1,121 @@
+package release
+
+import (
+	"fmt"
+	"strings"
+)
+
+// The NotValidated message texts. Those the seeds print are copied letter for letter
+// (notifications-release-parties.txt, notifications-terminal-operators.txt); the rest follow
+// their wording for the rejections the seeds describe without printing a text
+// (notifications-overview.txt).
+
+func msgInvalidIdentification(action, equipment string) string {
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action %s on %s due to invalid identification", action, equipment)
+}
+
+func msgEntityNotFound(ref *PartyRef) string {
+	return fmt.Sprintf("Couldn't find the entities based on the following parameters: IdentificationType: %s and IdentificationCode %s",
+		ref.IdentificationType, ref.IdentificationCode)
+}
+
+func msgRightNotFound(k Key) string {
+	return "Could not find release right for unique key " + k.String()
+}
+
+func msgNotPending(action, equipment string, status RightStatus) string {
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action %s on %s because Release right is not Pending but %s", action, equipment, status)
+}
+
+func msgRightIs(action, equipment string, status RightStatus) string {
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action %s on %s because Release right is %s", action, equipment, status)
+}
+
+func msgTransferToOwner(equipment string) string {
+	return fmt.Sprintf("It is not possible to transfer %s to the current owner", equipment)
+}
+
+func msgPickupRightGenerated(equipment string) string {
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action Transfer on %s because Pick up Right already generated, no transfer possible", equipment)
+}
+
+func msgNotTransferrableTo(equipment string, to *Party) string {
+	roles := make([]string, 0, len(to.Roles))
+	for _, r := range to.Roles {
+		roles = append(roles, roleLabel(r))
+	}
+	if len(roles) == 0 {
+		roles = append(roles, "a company without role")
+	}
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action Transfer on %s because Release right not transferrable to %s",
+		equipment, strings.Join(roles, ", "))
+}
+
+func msgGivenAtRelease(equipment string) string {
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action Transfer on %s because the Release Right was given to its first Release Party at release; revoke it while pending, or delete and resubmit the release", equipment)
+}
+
+func msgSingleRight() string {
+	return "Could not apply to single release right. Please provide keys that uniquely match the correct release right."
+}
+
+func msgMissingParameters(names []string) string {
+	return "No Commercial Release action processed due to missing parameters: " + strings.Join(names, ", ")
+}
+
+func msgInvalidTerminal(code string) string {
+	return fmt.Sprintf("Invalid Terminal Code: %q is not a terminal known to CPu", code)
+}
+
+func msgAlreadyFound(k Key) string {
+	return "No Commercial Release action processed due to Release Right already found in CPu for unique key " + k.String()
+}
+
+func msgIdenticalLight(light LightName, value string) string {
+	return fmt.Sprintf("No %s action processed due to: the current state of the Release Light %s is identical to the new provided state %s",
+		lightAction(light), light, value)
+}
+
+func msgPickedUp(action, equipment string) string {
+	return fmt.Sprintf("No %s action processed on %s: the container has already been picked up (gate-out received)", action, equipment)
+}
+
+func msgNothingToRevoke(equipment string) string {
+	return fmt.Sprintf("No Commercial Release action Revoke processed on %s: the Release Right is already with its originator", equipment)
+}
+
+func msgInvalidEquipment(equipment, why string) string {
+	return fmt.Sprintf("Invalid equipment number %q: %s", equipment, why)
+}
+
+func msgCheckDigit(equipment string, want int) string {
+	return fmt.Sprintf("Equipment number %s has an invalid ISO 6346 check digit (expected %d)", equipment, want)
+}
+
+func lightAction(l LightName) string {
+	switch l {
+	case LightCommercialRelease:
+		return "Commercial Release"
+	case LightTerminalOperation, LightTerminalReady, LightGateOperation:
+		return "Terminal Release"
+	case LightCustoms, LightCustomsProgress:
+		return "Customs Release"
+	case LightPickup:
+		return "Pick up Right"
+	}
+	return string(l)
+}
+
+func roleLabel(r Role) string {
+	switch r {
+	case RoleShippingAgent:
+		return "Shipping Agent"
+	case RoleTerminalOperator:
+		return "Terminal Operator"
+	case RoleReleaseParty:
+		return "Release Party"
+	case RoleTransportOperator:
+		return "Transport Operator"
+	}
+	return string(r)
+}

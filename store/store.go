@@ -1,0 +1,119 @@
+// Package store defines what Portlight asks of a database: apply commands to containers atomically
+// (state change, audit record and notifications in one transaction), read state and notifications
+// back, and keep the registry. Each adapter (store/sqlite, store/postgres) implements Store and
+// passes the shared suite in store/storetest.
+package store
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
+)
+
+// ErrNotFound is returned when a looked-up record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned when a record would duplicate a unique one.
+var ErrConflict = errors.New("conflict")
+
+// Op is one command applied to one container. Decide is the pure rule of the core, called with the
+// container's current state inside the store's write path; whatever it returns is committed
+// together with the audit record. An Op with an empty EquipmentNumber concerns no container:
+// Decide is called with nil and only its notifications are kept (generic-service answers).
+type Op struct {
+	PortLoCode      string
+	EquipmentNumber string
+	Decide          func(c *release.Container) release.Outcome
+	Audit           Audit
+}
+
+// Audit is the audit record of one command: who asked what, when, and what came of it
+// (the outcome is filled in by the store from Decide's result).
+type Audit struct {
+	PublicReferenceID string
+	CompanyID         string
+	Action            string
+	EquipmentNumber   string
+	Request           []byte
+	At                time.Time
+}
+
+// AuditRecord is a stored audit record.
+type AuditRecord struct {
+	Audit
+	Seq      int64
+	Rejected bool
+	Reason   string
+}
+
+// StoredNotification is a notification as kept for the pull API (Notification Service 2.0) and the
+// delivery outbox.
+type StoredNotification struct {
+	Seq                 int64
+	ReceiverID          string
+	Type                string
+	Event               string
+	EquipmentNumber     string
+	ReleaseID           string
+	PublicReferenceID   string
+	ExternalReferenceID *string
+	StoredOn            time.Time
+	Message             []byte // the notification JSON, exactly as delivered
+}
+
+// NotificationQuery selects a company's notifications. Empty fields do not filter; From/To bound
+// storedOn (From inclusive, To exclusive). Limit 0 means no limit; results come oldest first.
+type NotificationQuery struct {
+	ReceiverID        string
+	Event             string
+	EquipmentNumber   string
+	PublicReferenceID string
+	ReleaseID         string
+	From, To          time.Time
+	AfterSeq          int64
+	Limit             int
+}
+
+// Store is the database of the platform.
+type Store interface {
+	// Apply applies ops in order, each against the state the previous ones left, and returns once
+	// their state changes, audit records and notifications are durably committed. Commands for the
+	// same container never run against the same old state, whatever node or goroutine sends them.
+	Apply(ctx context.Context, ops ...Op) ([]release.Outcome, error)
+	// Container returns the live rights of one container (see release.LiveWindow) as of now.
+	Container(ctx context.Context, portLoCode, equipmentNumber string, now time.Time) (*release.Container, error)
+	// RightsAssignedTo returns the rights a company owns or has pending in a port, not deleted.
+	RightsAssignedTo(ctx context.Context, companyID, portLoCode string) ([]*release.Right, error)
+	// Notifications returns the notifications matching q.
+	Notifications(ctx context.Context, q NotificationQuery) ([]StoredNotification, error)
+	// NotificationReceivers returns the companies notified under one publicReferenceId.
+	NotificationReceivers(ctx context.Context, publicReferenceID string) ([]string, error)
+	// AuditTrail returns the audit records of one publicReferenceId, or all of one equipment number.
+	AuditTrail(ctx context.Context, publicReferenceID, equipmentNumber string) ([]AuditRecord, error)
+
+	Registry
+	Close() error
+}
+
+// Registry keeps companies, terminals, clients, subscription keys and signing keys.
+type Registry interface {
+	// PutCompany creates or replaces a company (by NxtEntityID); ErrConflict when its
+	// ingestion id belongs to another company.
+	PutCompany(ctx context.Context, c identity.Company) error
+	Companies(ctx context.Context) ([]identity.Company, error)
+	PutTerminal(ctx context.Context, t identity.Terminal) error
+	Terminals(ctx context.Context) ([]identity.Terminal, error)
+	// CreateClient stores a new client; ErrConflict when the id exists.
+	CreateClient(ctx context.Context, c identity.Client) error
+	Client(ctx context.Context, clientID string) (identity.Client, error)
+	Clients(ctx context.Context) ([]identity.Client, error)
+	RevokeClient(ctx context.Context, clientID string, at time.Time) error
+	CreateSubscriptionKey(ctx context.Context, k identity.SubscriptionKey) error
+	SubscriptionKeys(ctx context.Context) ([]identity.SubscriptionKey, error)
+	RevokeSubscriptionKey(ctx context.Context, keyHash string, at time.Time) error
+	AddSigningKey(ctx context.Context, k identity.SigningKey) error
+	SigningKeys(ctx context.Context) ([]identity.SigningKey, error)
+}
