@@ -1,0 +1,126 @@
+// Package api is Portlight's HTTP interface: one route table on the standard library mux, with
+// the paths, bodies and error shapes of the NxtPort CPu seeds. Handlers decode, call the service
+// and map its errors; they hold no rules.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/service"
+)
+
+// access says what a route asks of its caller.
+type access int
+
+const (
+	public       access = iota // no credentials (token endpoint, health, OpenAPI)
+	bearer                     // a bearer token
+	bearerAndKey               // a bearer token and the Ocp-Apim-Subscription-Key
+)
+
+// handler is a route's handler; c is nil on public routes.
+type handler func(w http.ResponseWriter, r *http.Request, c *service.Caller) error
+
+// route is one line of the route table, with what /openapi.json says about it.
+type route struct {
+	method, path string
+	access       access
+	style        style
+	handle       handler
+	doc          doc
+}
+
+// API serves the platform over HTTP.
+type API struct {
+	svc     *service.Service
+	routes  []route
+	openapi []byte
+}
+
+// New builds the API on the service.
+func New(svc *service.Service) *API {
+	a := &API{svc: svc}
+	a.routes = a.table()
+	a.openapi = buildOpenAPI(a.routes)
+	return a
+}
+
+// table is the one route table of the platform.
+func (a *API) table() []route {
+	const cpu = "/certified-pickup/v1"
+	return []route{
+		{"POST", "/connect/token", public, styleSync, a.postToken, docToken},
+		{"POST", "/ingestion/v1/ingestion/{ingestionId}", bearer, styleAsync, a.ingest, docIngest},
+		{"PUT", cpu + "/{port}/containers/{eq}/import/release-rights", bearerAndKey, styleAsync, a.putReleaseRight, docPutRight},
+		{"PUT", cpu + "/{port}/containers/import/release-rights", bearerAndKey, styleAsync, a.putReleaseRights, docPutRights},
+		{"GET", cpu + "/{port}/containers/import/release-rights/{eq}", bearerAndKey, styleAsync, a.getReleaseDetail, docDetail},
+		{"GET", cpu + "/{port}/containers/import/release-rights", bearerAndKey, styleAsync, a.getReleaseRights, docList},
+		{"GET", cpu + "/notifications", bearerAndKey, styleSync, a.getNotifications, docNotifications},
+		{"GET", cpu + "/entities", bearerAndKey, styleSync, a.getEntities, docEntities},
+		{"GET", "/healthz", public, styleSync, a.health, docHealth},
+		{"GET", "/openapi.json", public, styleSync, a.serveOpenAPI, docOpenAPI},
+	}
+}
+
+// Handler returns the HTTP handler of the whole API.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range a.routes {
+		mux.Handle(rt.method+" "+rt.path, a.wrap(rt))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		fail(w, r, styleSync, service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path))
+	})
+	return mux
+}
+
+// wrap adds what every route needs: a bounded body, a recovered panic answered as a 500, and
+// authentication as the route asks.
+func (a *API) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				id := uuid.NewString()
+				slog.Error("panic", "identifier", id, "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+				writeJSON(w, http.StatusInternalServerError, internalError{Identifier: id, Error: msgInternal})
+			}
+		}()
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		var caller *service.Caller
+		if rt.access != public {
+			var err error
+			token := strings.TrimSpace(r.Header.Get("Authorization"))
+			if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
+				token = strings.TrimSpace(token[7:])
+			} else {
+				token = ""
+			}
+			caller, err = a.svc.Authenticate(r.Context(), token, r.Header.Get("Ocp-Apim-Subscription-Key"), rt.access == bearerAndKey)
+			if err != nil {
+				fail(w, r, rt.style, err)
+				return
+			}
+		}
+		if err := rt.handle(w, r, caller); err != nil {
+			fail(w, r, rt.style, err)
+		}
+	})
+}
+
+func (a *API) health(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (a *API) serveOpenAPI(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {
+	w.Header().Set("Content-Type", "application/json")
+	_, err := w.Write(a.openapi)
+	return err
+}
+
+func newID() string { return uuid.NewString() }

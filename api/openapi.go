@@ -1,0 +1,164 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+
+	"github.com/portlight/portlight/service"
+)
+
+// doc is what /openapi.json says about a route.
+type doc struct {
+	summary     string
+	description string
+	tag         string
+	body        any      // request body (a zero value of its type), nil for none
+	form        []string // form-encoded body fields
+	query       []string // query parameters
+	status      int      // success status
+	answer      any      // success body (a zero value of its type)
+}
+
+var (
+	docToken = doc{
+		summary: "Get an access token", tag: "Access",
+		description: "OAuth 2.0 token endpoint (client_credentials); the token is a signed JWT for 'Authorization: Bearer'.",
+		form:        []string{"grant_type", "client_id", "client_secret"}, status: 200, answer: service.TokenGrant{},
+	}
+	docIngest = doc{
+		summary: "Submit, update, block, unblock, revoke or delete a commercial release", tag: "Shipping Agent",
+		description: "Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.",
+		body:        ingestionBody{}, status: 202, answer: service.Receipt{},
+	}
+	docPutRight = doc{
+		summary: "Transfer, accept, decline or revoke a Release Right", tag: "Release Rights",
+		description: "Asynchronous. The body must name the container of the route (else 400).",
+		body:        rightBody{}, status: 202, answer: service.Receipt{},
+	}
+	docPutRights = doc{
+		summary: "Bulk action on Release Rights", tag: "Release Rights",
+		description: "Asynchronous: each item is applied and notified on its own, under one publicReferenceId.",
+		body:        bulkBody{}, status: 202, answer: service.Receipt{},
+	}
+	docDetail = doc{
+		summary: "Get Release detail", tag: "Generic Services",
+		description: "Asynchronous: the detail and all lights arrive as a ReleaseDetail notification, for stakeholders only.",
+		query:       []string{"billOfLadingNumbers", "releaseIdentification"}, status: 202, answer: service.Receipt{},
+	}
+	docList = doc{
+		summary: "Get list of Release Rights assigned to my company", tag: "Generic Services",
+		description: "Asynchronous: one page arrives as a ReleaseRightsList notification.",
+		query: []string{"page", "pageSize", "status", "equipmentnumberfilter", "billofladingnumberfilter",
+			"shippingagentnamefilter", "shippingagenttinfilter", "terminalnamefilter", "currentstakeholdernamefilter",
+			"currentstakeholdertinfilter", "releaserightstatusfilter", "actionStatusFilter"},
+		status: 202, answer: service.Receipt{},
+	}
+	docNotifications = doc{
+		summary: "Notification Service 2.0: pull my notifications", tag: "Notifications",
+		description: "Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.",
+		query:       []string{"notificationEvent", "equipmentNumber", "publicReferenceId", "releaseId", "storedOn", "timeWindowFrom", "timeWindowTo"},
+		status:      200, answer: []service.PulledNotification{},
+	}
+	docEntities = doc{
+		summary: "Company Registry", tag: "Generic Services",
+		description: "Synchronous. Filters are AND-combined; at least one is required.",
+		query:       []string{"EORI", "DUNS", "VAT", "NxtEntityId", "entityName", "apcsCode", "page", "pageSize"},
+		status:      200, answer: service.EntitySearch{},
+	}
+	docHealth  = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
+	docOpenAPI = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
+)
+
+var pathParam = regexp.MustCompile(`\{(\w+)\}`)
+
+// buildOpenAPI describes the route table as an OpenAPI 3.1 document, with the JSON schemas of the
+// request and answer types generated from the Go types the handlers decode and encode.
+func buildOpenAPI(routes []route) []byte {
+	reg := huma.NewMapRegistry("#/components/schemas/", huma.DefaultSchemaNamer)
+	spec := &huma.OpenAPI{
+		OpenAPI: "3.1.0",
+		Info: &huma.Info{Title: "Portlight Certified Pick-up API", Version: "1.0.0",
+			Description: "Wire-compatible with the NxtPort CPu API. Asynchronous calls answer 202 and deliver their outcome as notifications."},
+		Paths: map[string]*huma.PathItem{},
+		Components: &huma.Components{Schemas: reg, SecuritySchemes: map[string]*huma.SecurityScheme{
+			"bearer":          {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
+			"subscriptionKey": {Type: "apiKey", In: "header", Name: "Ocp-Apim-Subscription-Key"},
+		}},
+	}
+	schema := func(v any) *huma.Schema { return reg.Schema(reflect.TypeOf(v), true, "") }
+	str := &huma.Schema{Type: "string"}
+	for _, rt := range routes {
+		op := &huma.Operation{
+			Method: rt.method, Path: rt.path, OperationID: operationID(rt), Summary: rt.doc.summary,
+			Description: rt.doc.description, Tags: []string{rt.doc.tag}, Responses: map[string]*huma.Response{},
+		}
+		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+			op.Parameters = append(op.Parameters, &huma.Param{Name: m[1], In: "path", Required: true, Schema: str})
+		}
+		for _, q := range rt.doc.query {
+			op.Parameters = append(op.Parameters, &huma.Param{Name: q, In: "query", Schema: str})
+		}
+		if rt.access != public {
+			op.Parameters = append(op.Parameters, &huma.Param{Name: "External-Reference-Id", In: "header", Schema: str,
+				Description: "Your own reference, echoed in the answer and in your notifications."})
+			sec := map[string][]string{"bearer": {}}
+			if rt.access == bearerAndKey {
+				sec["subscriptionKey"] = []string{}
+			}
+			op.Security = []map[string][]string{sec}
+		}
+		if rt.doc.body != nil {
+			op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{"application/json": {Schema: schema(rt.doc.body)}}}
+		}
+		if len(rt.doc.form) > 0 {
+			props := map[string]*huma.Schema{}
+			for _, f := range rt.doc.form {
+				props[f] = str
+			}
+			op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
+				"application/x-www-form-urlencoded": {Schema: &huma.Schema{Type: "object", Properties: props}}}}
+		}
+		op.Responses[strconv.Itoa(rt.doc.status)] = &huma.Response{
+			Description: http.StatusText(rt.doc.status),
+			Content:     map[string]*huma.MediaType{"application/json": {Schema: schema(rt.doc.answer)}},
+		}
+		for _, status := range errorStatuses(rt) {
+			op.Responses[strconv.Itoa(status)] = &huma.Response{Description: http.StatusText(status)}
+		}
+		spec.AddOperation(op)
+	}
+	out, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		panic("api: OpenAPI document: " + err.Error()) // the route table is static: a failure is a programming error
+	}
+	return out
+}
+
+func errorStatuses(rt route) []int {
+	if rt.access == public {
+		return []int{400, 500}
+	}
+	s := []int{400, 401, 403, 429, 500}
+	if rt.path == "/ingestion/v1/ingestion/{ingestionId}" || rt.path == "/certified-pickup/v1/notifications" {
+		s = append(s, 405)
+	}
+	return s
+}
+
+// operationID derives a stable id from method and path ("put-certified-pickup-v1-port-containers-eq-import-release-rights").
+func operationID(rt route) string {
+	return strings.Trim(nonWord.ReplaceAllString(strings.ToLower(rt.method+" "+rt.path), "-"), "-")
+}
+
+var nonWord = regexp.MustCompile(`[^a-z0-9]+`)
+
+// Schema describes request date-times in /openapi.json (huma.SchemaProvider).
+func (isoTime) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: "string", Format: "date-time", Description: "ISO 8601; UTC when no zone is given"}
+}

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/service"
+)
+
+// rightBody is one Release Right action (seed: "Transfer your Release Rights", "Revoke your
+// Release Rights", and the items of the bulk call).
+type rightBody struct {
+	ReleaseIdentification string    `json:"releaseIdentification"`
+	EquipmentNumber       string    `json:"equipmentNumber"`
+	BillOfLadingNumbers   []string  `json:"billOfLadingNumbers"`
+	PortLoCode            string    `json:"portLoCode"`
+	TerminalCode          string    `json:"terminalCode"`
+	Carrier               *partyRef `json:"carrier"`
+	ActionType            string    `json:"actionType"`
+	ReasonForAction       string    `json:"reasonForAction"`
+	ReleaseFrom           *partyRef `json:"releaseFrom"`
+	ReleaseTo             *partyRef `json:"releaseTo"`
+}
+
+// bulkBody is the bulk call: one actionType for every item.
+type bulkBody struct {
+	PortLoCode    string      `json:"portLoCode"`
+	ReleaseRights []rightBody `json:"releaseRights"`
+	ActionType    string      `json:"actionType"`
+}
+
+// MaxBulkRights bounds the items of one bulk call.
+const MaxBulkRights = 1000
+
+// putReleaseRight handles PUT /certified-pickup/v1/{port}/containers/{eq}/import/release-rights.
+func (a *API) putReleaseRight(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	port, eq := r.PathValue("port"), r.PathValue("eq")
+	if err := checkPort(port); err != nil {
+		return err
+	}
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var b rightBody
+	if err := decodeJSON(raw, &b); err != nil {
+		return err
+	}
+	// The seed's 400: the body must name the container of the route.
+	var mismatch []string
+	if !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
+		mismatch = append(mismatch, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
+	}
+	if !strings.EqualFold(strings.TrimSpace(b.EquipmentNumber), eq) {
+		mismatch = append(mismatch, "Route parameter 'EquipmentNumber' does not match with EquipmentNumber from body")
+	}
+	if len(mismatch) > 0 {
+		return service.Errorf(service.CodeInvalid, "%s", strings.Join(mismatch, ";"))
+	}
+	action, ok := canonical(b.ActionType, release.RightActions)
+	if !ok {
+		return service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.RightActions, ", ")+".")
+	}
+	req, err := rightRequest(b, port, action, "")
+	if err != nil {
+		return err
+	}
+	req.Body = raw
+	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{req}, externalRef(r))
+	if err != nil {
+		return err
+	}
+	accepted(w, receipt)
+	return nil
+}
+
+// putReleaseRights handles the bulk PUT /certified-pickup/v1/{port}/containers/import/release-rights:
+// every item is applied and notified on its own, under one publicReferenceId.
+func (a *API) putReleaseRights(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	port := r.PathValue("port")
+	if err := checkPort(port); err != nil {
+		return err
+	}
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	var b bulkBody
+	if err := decodeJSON(raw, &b); err != nil {
+		return err
+	}
+	if b.PortLoCode != "" && !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
+		return service.Errorf(service.CodeInvalid, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
+	}
+	action, ok := canonical(b.ActionType, release.RightActions)
+	if !ok {
+		return service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.RightActions, ", ")+".")
+	}
+	if len(b.ReleaseRights) == 0 {
+		return service.FieldError("releaseRights", "The field 'releaseRights' needs at least one release right.")
+	}
+	if len(b.ReleaseRights) > MaxBulkRights {
+		return service.FieldError("releaseRights", fmt.Sprintf("The field 'releaseRights' takes at most %d release rights per call.", MaxBulkRights))
+	}
+	reqs := make([]service.Request, 0, len(b.ReleaseRights))
+	for i, item := range b.ReleaseRights {
+		req, err := rightRequest(item, port, action, fmt.Sprintf("releaseRights[%d].", i))
+		if err != nil {
+			return err
+		}
+		req.Body = raw
+		reqs = append(reqs, req)
+	}
+	receipt, err := a.svc.Execute(r.Context(), c, reqs, externalRef(r))
+	if err != nil {
+		return err
+	}
+	accepted(w, receipt)
+	return nil
+}
+
+// rightRequest checks that an item names everything SPEC.md requires of a Release Right action
+// (the right's key, terminalCode, releaseFrom, releaseTo) and makes the command.
+func rightRequest(b rightBody, port, action, prefix string) (service.Request, error) {
+	var missing []string
+	need := func(ok bool, name string) {
+		if !ok {
+			missing = append(missing, prefix+name)
+		}
+	}
+	need(strings.TrimSpace(b.EquipmentNumber) != "", "equipmentNumber")
+	need(len(b.BillOfLadingNumbers) > 0, "billOfLadingNumbers")
+	need(strings.TrimSpace(b.ReleaseIdentification) != "", "releaseIdentification")
+	need(strings.TrimSpace(b.TerminalCode) != "", "terminalCode")
+	need(b.ReleaseFrom.given(), "releaseFrom")
+	need(b.ReleaseTo.given(), "releaseTo")
+	if len(missing) > 0 {
+		return service.Request{}, service.Errorf(service.CodeInvalid, "Missing required field(s): %s", strings.Join(missing, ", "))
+	}
+	cmd := &release.RightAction{
+		ActionType: action, PortLoCode: strings.ToUpper(port),
+		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
+		TerminalCode: strings.TrimSpace(b.TerminalCode), ReleaseFrom: ref(b.ReleaseFrom), ReleaseTo: ref(b.ReleaseTo),
+		ReasonForAction: b.ReasonForAction,
+	}
+	return service.Request{PortLoCode: port, EquipmentNumber: b.EquipmentNumber, Command: cmd}, nil
+}

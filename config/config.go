@@ -1,0 +1,162 @@
+// Package config is Portlight's configuration: one explicit struct, filled from defaults,
+// environment variables (PORTLIGHT_<NAME>, secrets also from PORTLIGHT_<NAME>_FILE) and flags,
+// validated, and printable with secrets masked.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything a Portlight node needs to know.
+type Config struct {
+	Addr             string
+	DataDir          string
+	DatabaseURL      string
+	Sandbox          bool
+	StrictCheckDigit bool
+	PublicURL        string
+	ShutdownTimeout  time.Duration
+}
+
+// option is one line of the option table.
+type option struct {
+	name, usage, def string
+	secret           bool
+	boolean          bool // a switch: "--sandbox" alone means true
+	set              func(c *Config, v string) error
+	get              func(c *Config) string
+}
+
+var options = []option{
+	{name: "addr", def: "127.0.0.1:8080", usage: "address to listen on (port 0 picks a free one)",
+		set: func(c *Config, v string) error { c.Addr = v; return nil }, get: func(c *Config) string { return c.Addr }},
+	{name: "data-dir", def: "./portlight-data", usage: "directory for the SQLite database and the sandbox credentials",
+		set: func(c *Config, v string) error { c.DataDir = v; return nil }, get: func(c *Config) string { return c.DataDir }},
+	{name: "database-url", def: "", secret: true, usage: "postgres://... selects PostgreSQL; empty means SQLite in the data dir",
+		set: func(c *Config, v string) error { c.DatabaseURL = v; return nil }, get: func(c *Config) string { return c.DatabaseURL }},
+	{name: "sandbox", def: "false", boolean: true, usage: "seed the demo port BEANR with demo parties and print their credentials",
+		set: boolSetter(func(c *Config, b bool) { c.Sandbox = b }), get: func(c *Config) string { return strconv.FormatBool(c.Sandbox) }},
+	{name: "strict-check-digit", def: "false", boolean: true, usage: "refuse equipment numbers with a wrong ISO 6346 check digit (default: warn)",
+		set: boolSetter(func(c *Config, b bool) { c.StrictCheckDigit = b }), get: func(c *Config) string { return strconv.FormatBool(c.StrictCheckDigit) }},
+	{name: "public-url", def: "", usage: "the URL clients reach this node at (default: http://<addr>)",
+		set: func(c *Config, v string) error { c.PublicURL = v; return nil }, get: func(c *Config) string { return c.PublicURL }},
+	{name: "shutdown-timeout", def: "15s", usage: "how long a graceful shutdown waits for in-flight requests",
+		set: func(c *Config, v string) error {
+			d, err := time.ParseDuration(v)
+			if err != nil || d < 0 {
+				return fmt.Errorf("shutdown-timeout: %q is not a duration like 15s", v)
+			}
+			c.ShutdownTimeout = d
+			return nil
+		}, get: func(c *Config) string { return c.ShutdownTimeout.String() }},
+}
+
+func boolSetter(f func(*Config, bool)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return fmt.Errorf("%q is not true or false", v)
+		}
+		f(c, b)
+		return nil
+	}
+}
+
+// EnvName is the environment variable of an option ("data-dir" -> PORTLIGHT_DATA_DIR).
+func EnvName(name string) string {
+	return "PORTLIGHT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// Bind registers every option on fs, with the default taken from the environment when set there.
+// Call Load after fs.Parse.
+func Bind(fs *flag.FlagSet) error {
+	for _, o := range options {
+		def := o.def
+		v, ok, err := fromEnv(o)
+		if err != nil {
+			return err
+		}
+		if ok {
+			def = v
+		}
+		usage := o.usage + " (env " + EnvName(o.name) + ")"
+		if o.boolean {
+			b, err := strconv.ParseBool(def)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not true or false", EnvName(o.name), def)
+			}
+			fs.Bool(o.name, b, usage)
+			continue
+		}
+		fs.String(o.name, def, usage)
+	}
+	return nil
+}
+
+func fromEnv(o option) (string, bool, error) {
+	if v, ok := os.LookupEnv(EnvName(o.name)); ok {
+		return v, true, nil
+	}
+	if o.secret {
+		if path, ok := os.LookupEnv(EnvName(o.name) + "_FILE"); ok {
+			b, err := os.ReadFile(path)
+			if err != nil {
+				return "", false, fmt.Errorf("%s_FILE: %w", EnvName(o.name), err)
+			}
+			return strings.TrimSpace(string(b)), true, nil
+		}
+	}
+	return "", false, nil
+}
+
+// Load builds the Config from a parsed flag set (see Bind) and validates it.
+func Load(fs *flag.FlagSet) (Config, error) {
+	var c Config
+	for _, o := range options {
+		f := fs.Lookup(o.name)
+		if f == nil {
+			return c, fmt.Errorf("option %s is not bound", o.name)
+		}
+		if err := o.set(&c, f.Value.String()); err != nil {
+			return c, fmt.Errorf("--%s: %w", o.name, err)
+		}
+	}
+	return c, c.validate()
+}
+
+func (c *Config) validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr: %q is not host:port", c.Addr)
+	}
+	if c.DataDir == "" {
+		return errors.New("--data-dir must not be empty")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return errors.New("--database-url must start with postgres:// (or be empty for SQLite)")
+	}
+	return nil
+}
+
+// SQLitePath is the SQLite database file in the data dir.
+func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "portlight.db") }
+
+// Dump renders the configuration one option a line, secrets masked, for the startup log.
+func (c *Config) Dump() string {
+	var b strings.Builder
+	for _, o := range options {
+		v := o.get(c)
+		if o.secret && v != "" {
+			v = "********"
+		}
+		fmt.Fprintf(&b, "%s=%s\n", EnvName(o.name), v)
+	}
+	return b.String()
+}

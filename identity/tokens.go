@@ -1,0 +1,145 @@
+package identity
+
+import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
+)
+
+// TokenLifetime is how long an access token is valid.
+const TokenLifetime = time.Hour
+
+// Claims are what an access token says about its bearer.
+type Claims struct {
+	ClientID  string
+	CompanyID string
+	Expiry    time.Time
+}
+
+type companyClaims struct {
+	CompanyID string `json:"nxt_entity_id"`
+	ClientID  string `json:"client_id"`
+}
+
+// ErrInvalidToken is returned for a token that is malformed, expired, or not signed by a key of ours.
+var ErrInvalidToken = errors.New("invalid token")
+
+// NewSigningKey makes a fresh ES256 signing key.
+func NewSigningKey(now time.Time) (SigningKey, error) {
+	priv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return SigningKey{}, err
+	}
+	sum := sha256.Sum256(elliptic.MarshalCompressed(elliptic.P256(), priv.X, priv.Y))
+	kid := hex.EncodeToString(sum[:8])
+	raw, err := jose.JSONWebKey{Key: priv, KeyID: kid, Algorithm: string(jose.ES256), Use: "sig"}.MarshalJSON()
+	if err != nil {
+		return SigningKey{}, err
+	}
+	return SigningKey{KeyID: kid, JWK: raw, CreatedAt: now}, nil
+}
+
+// Tokens issues and verifies access tokens (JWTs signed with ES256). The newest key signs; every
+// key not retired verifies, so a key can be rotated without invalidating tokens in flight.
+// Verified tokens are remembered until they expire: a signature check costs far more than a
+// map lookup, and every call carries a token.
+type Tokens struct {
+	issuer string
+	signer jose.Signer
+	keys   map[string]*ecdsa.PublicKey
+
+	mu       sync.Mutex
+	verified map[string]Claims
+}
+
+// NewTokens builds the token service from the stored signing keys (at least one).
+func NewTokens(issuer string, keys []SigningKey) (*Tokens, error) {
+	t := &Tokens{issuer: issuer, keys: map[string]*ecdsa.PublicKey{}, verified: map[string]Claims{}}
+	var newest *SigningKey
+	var newestJWK jose.JSONWebKey
+	for i := range keys {
+		k := &keys[i]
+		if k.RetiredAt != nil {
+			continue
+		}
+		var jwk jose.JSONWebKey
+		if err := jwk.UnmarshalJSON(k.JWK); err != nil {
+			return nil, fmt.Errorf("signing key %s: %w", k.KeyID, err)
+		}
+		priv, ok := jwk.Key.(*ecdsa.PrivateKey)
+		if !ok {
+			return nil, fmt.Errorf("signing key %s: not an ECDSA private key", k.KeyID)
+		}
+		t.keys[k.KeyID] = &priv.PublicKey
+		if newest == nil || k.CreatedAt.After(newest.CreatedAt) {
+			newest, newestJWK = k, jwk
+		}
+	}
+	if newest == nil {
+		return nil, errors.New("no active signing key")
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: newestJWK},
+		(&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		return nil, err
+	}
+	t.signer = signer
+	return t, nil
+}
+
+// Issue returns a signed access token for a client of a company, valid from now for TokenLifetime.
+func (t *Tokens) Issue(c Client, now time.Time) (string, time.Time, error) {
+	exp := now.Add(TokenLifetime)
+	std := jwt.Claims{
+		Issuer: t.issuer, Subject: c.ClientID, ID: NewSecret()[:16],
+		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), Expiry: jwt.NewNumericDate(exp),
+	}
+	raw, err := jwt.Signed(t.signer).Claims(std).Claims(companyClaims{CompanyID: c.CompanyID, ClientID: c.ClientID}).Serialize()
+	return raw, exp, err
+}
+
+// Verify checks a token's signature, issuer and lifetime at now and returns its claims.
+func (t *Tokens) Verify(raw string, now time.Time) (Claims, error) {
+	t.mu.Lock()
+	c, ok := t.verified[raw]
+	t.mu.Unlock()
+	if ok {
+		if now.Before(c.Expiry) {
+			return c, nil
+		}
+		return Claims{}, ErrInvalidToken
+	}
+	tok, err := jwt.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256})
+	if err != nil || len(tok.Headers) != 1 {
+		return Claims{}, ErrInvalidToken
+	}
+	key, ok := t.keys[tok.Headers[0].KeyID]
+	if !ok {
+		return Claims{}, ErrInvalidToken
+	}
+	var std jwt.Claims
+	var custom companyClaims
+	if err := tok.Claims(key, &std, &custom); err != nil {
+		return Claims{}, ErrInvalidToken
+	}
+	if err := std.ValidateWithLeeway(jwt.Expected{Issuer: t.issuer, Time: now}, 30*time.Second); err != nil || std.Expiry == nil {
+		return Claims{}, ErrInvalidToken
+	}
+	c = Claims{ClientID: custom.ClientID, CompanyID: custom.CompanyID, Expiry: std.Expiry.Time()}
+	t.mu.Lock()
+	if len(t.verified) > 100_000 {
+		t.verified = map[string]Claims{} // crude bound; a fresh cache costs one verification per token
+	}
+	t.verified[raw] = c
+	t.mu.Unlock()
+	return c, nil
+}

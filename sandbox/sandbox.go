@@ -1,0 +1,211 @@
+// Package sandbox seeds the demo port BEANR with a company of every role, so that an integrator
+// can run every flow of the documentation offline, and writes their credentials to a file.
+package sandbox
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// PortLoCode is the sandbox port.
+const PortLoCode = "BEANR"
+
+// CredentialsFile is the name of the credentials file in the data dir.
+const CredentialsFile = "sandbox-credentials.json"
+
+// Credentials is the content of sandbox-credentials.json (SPEC.md "Sandbox").
+type Credentials struct {
+	BaseURL    string  `json:"baseUrl"`
+	PortLoCode string  `json:"portLoCode"`
+	TokenURL   string  `json:"tokenUrl"`
+	Parties    []Party `json:"parties"`
+}
+
+// Party is one demo company and how to call as it.
+type Party struct {
+	Name            string         `json:"name"`
+	NxtEntityID     string         `json:"nxtEntityId"`
+	Roles           []release.Role `json:"roles"`
+	Eori            *string        `json:"eori"`
+	Tin             *string        `json:"tin"`
+	Apcs            *string        `json:"apcs"`
+	Duns            *string        `json:"duns"`
+	ClientID        string         `json:"clientId"`
+	ClientSecret    string         `json:"clientSecret"`
+	SubscriptionKey string         `json:"subscriptionKey"`
+	IngestionID     string         `json:"ingestionId"`
+	TerminalCodes   []string       `json:"terminalCodes"`
+}
+
+// demo is one demo company and the terminals it runs.
+type demo struct {
+	company   identity.Company
+	terminals []identity.Terminal
+}
+
+func demoCompanies() []demo {
+	mk := func(id, name, eori, tin, apcs, duns string, roles ...release.Role) identity.Company {
+		return identity.Company{
+			NxtEntityID: id, Name: name, Eori: eori, Tin: tin, Apcs: apcs, Duns: duns, Roles: roles,
+			Addresses: []identity.Address{{AddressTypeCode: "1", Street: "Havenlaan 1", PostalCode: "2000", City: "Antwerpen", Country: "BE",
+				ContactName: name + " IT", ContactEmail: "it@" + id + ".example"}},
+		}
+	}
+	return []demo{
+		{company: mk("NXT100000000001", "Demo Shipping Agent One", "BE0100000001", "BE0100000001", "ZA1001", "", release.RoleShippingAgent)},
+		{company: mk("NXT100000000002", "Demo Shipping Agent Two", "BE0100000002", "BE0100000002", "ZA1002", "", release.RoleShippingAgent)},
+		{company: mk("NXT200000000001", "Demo Terminal One", "BE0200000001", "BE0200000001", "ZA2001", "", release.RoleTerminalOperator),
+			terminals: []identity.Terminal{{Code: "0100", Name: "Demo Terminal 0100", PortLoCode: PortLoCode}}},
+		{company: mk("NXT200000000002", "Demo Terminal Two", "BE0200000002", "BE0200000002", "ZA2002", "", release.RoleTerminalOperator),
+			terminals: []identity.Terminal{{Code: "01700", Name: "Demo Terminal 01700", PortLoCode: PortLoCode}}},
+		{company: mk("NXT300000000001", "Demo Forwarder One", "BE0300000001", "BE0300000001", "ZA3001", "123456789", release.RoleReleaseParty)},
+		{company: mk("NXT300000000002", "Demo Forwarder Two", "", "BE0300000002", "ZA3002", "", release.RoleReleaseParty)},
+		{company: mk("NXT400000000001", "Demo Haulier One", "BE0400000001", "BE0400000001", "ZA4001", "", release.RoleTransportOperator)},
+		{company: mk("NXT400000000002", "Demo Barge Operator Two", "BE0400000002", "BE0400000002", "ZA4002", "", release.RoleTransportOperator)},
+		{company: mk("NXT500000000001", "Demo Customs Authority", "", "BE0500000001", "", "", release.RoleCustoms)},
+	}
+}
+
+// Seed makes sure every demo company, its terminals and a client and subscription key for it exist.
+// Credentials of an earlier run (read from dataDir) are kept when they still work, so that an
+// integrator's saved settings survive a restart; otherwise fresh ones are made. Secrets are stored
+// hashed: the file is the only place they are in clear.
+func Seed(ctx context.Context, reg store.Registry, dataDir, baseURL string, now time.Time) (*Credentials, error) {
+	previous := map[string]Party{}
+	if old, err := Read(dataDir); err == nil {
+		for _, p := range old.Parties {
+			previous[p.NxtEntityID] = p
+		}
+	}
+	existing, err := reg.Companies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ingestion := map[string]string{}
+	for _, c := range existing {
+		ingestion[c.NxtEntityID] = c.IngestionID
+	}
+	creds := &Credentials{BaseURL: baseURL, PortLoCode: PortLoCode, TokenURL: baseURL + "/connect/token"}
+	for _, d := range demoCompanies() {
+		c := d.company
+		c.IngestionID = ingestion[c.NxtEntityID]
+		if c.IngestionID == "" {
+			c.IngestionID = uuid.NewString()
+		}
+		c.CreatedAt = now
+		if err := reg.PutCompany(ctx, c); err != nil {
+			return nil, fmt.Errorf("sandbox company %s: %w", c.NxtEntityID, err)
+		}
+		p := Party{
+			Name: c.Name, NxtEntityID: c.NxtEntityID, Roles: c.Roles, Eori: opt(c.Eori), Tin: opt(c.Tin),
+			Apcs: opt(c.Apcs), Duns: opt(c.Duns), IngestionID: c.IngestionID, TerminalCodes: []string{},
+		}
+		for _, t := range d.terminals {
+			t.OperatorID = c.NxtEntityID
+			if err := reg.PutTerminal(ctx, t); err != nil {
+				return nil, err
+			}
+			p.TerminalCodes = append(p.TerminalCodes, t.Code)
+		}
+		if err := credentialsFor(ctx, reg, &p, previous[c.NxtEntityID], now); err != nil {
+			return nil, err
+		}
+		creds.Parties = append(creds.Parties, p)
+	}
+	return creds, nil
+}
+
+// credentialsFor reuses the party's previous client and key when they still verify, else makes new ones.
+func credentialsFor(ctx context.Context, reg store.Registry, p *Party, prev Party, now time.Time) error {
+	if prev.ClientID != "" {
+		client, err := reg.Client(ctx, prev.ClientID)
+		keys, kerr := reg.SubscriptionKeys(ctx)
+		if err == nil && kerr == nil && client.RevokedAt == nil && client.CompanyID == p.NxtEntityID &&
+			identity.SecretMatches(prev.ClientSecret, client.SecretHash) && hasKey(keys, prev.SubscriptionKey, p.NxtEntityID) {
+			p.ClientID, p.ClientSecret, p.SubscriptionKey = prev.ClientID, prev.ClientSecret, prev.SubscriptionKey
+			return nil
+		}
+	}
+	p.ClientID = "sandbox-" + p.NxtEntityID + "-" + uuid.NewString()[:8]
+	p.ClientSecret = identity.NewSecret()
+	p.SubscriptionKey = identity.NewSecret()
+	if err := reg.CreateClient(ctx, identity.Client{ClientID: p.ClientID, CompanyID: p.NxtEntityID, Name: "sandbox",
+		SecretHash: identity.HashSecret(p.ClientSecret), CreatedAt: now}); err != nil {
+		return err
+	}
+	return reg.CreateSubscriptionKey(ctx, identity.SubscriptionKey{KeyHash: identity.HashSecret(p.SubscriptionKey),
+		CompanyID: p.NxtEntityID, Name: "sandbox", CreatedAt: now})
+}
+
+func hasKey(keys []identity.SubscriptionKey, key, company string) bool {
+	h := identity.HashSecret(key)
+	for _, k := range keys {
+		if k.KeyHash == h && k.CompanyID == company && k.RevokedAt == nil {
+			return true
+		}
+	}
+	return false
+}
+
+func opt(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// Write saves the credentials to dataDir/sandbox-credentials.json, readable by the owner only.
+func Write(dataDir string, c *Credentials) error {
+	b, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+		return err
+	}
+	tmp := filepath.Join(dataDir, CredentialsFile+".tmp")
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dataDir, CredentialsFile))
+}
+
+// Read loads the credentials file of dataDir.
+func Read(dataDir string) (*Credentials, error) {
+	b, err := os.ReadFile(filepath.Join(dataDir, CredentialsFile))
+	if err != nil {
+		return nil, err
+	}
+	var c Credentials
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, errors.Join(errors.New("sandbox credentials file is not valid JSON"), err)
+	}
+	return &c, nil
+}
+
+// Print writes the credentials as a table a person can read.
+func Print(w io.Writer, c *Credentials, path string) {
+	fmt.Fprintf(w, "\nPortlight sandbox for port %s at %s (token URL %s)\n", c.PortLoCode, c.BaseURL, c.TokenURL)
+	fmt.Fprintf(w, "Credentials written to %s\n\n", path)
+	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tNXTENTITYID\tROLES\tCLIENT ID\tCLIENT SECRET\tSUBSCRIPTION KEY\tINGESTION ID\tTERMINALS")
+	for _, p := range c.Parties {
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\t%s\t%v\n", p.Name, p.NxtEntityID, p.Roles, p.ClientID, p.ClientSecret,
+			p.SubscriptionKey, p.IngestionID, p.TerminalCodes)
+	}
+	_ = tw.Flush()
+	fmt.Fprintln(w)
+}

@@ -1,0 +1,143 @@
+// Package server assembles a Portlight node from its configuration: the store, the registry,
+// the token keys, the service and the HTTP API, and runs it until told to stop.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"time"
+
+	"github.com/portlight/portlight/api"
+	"github.com/portlight/portlight/config"
+	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/sandbox"
+	"github.com/portlight/portlight/service"
+	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/sqlite"
+)
+
+// TokenIssuer is the "iss" of the access tokens: the same on every node of a deployment.
+const TokenIssuer = "portlight"
+
+// Server is a running node.
+type Server struct {
+	cfg      config.Config
+	store    store.Store
+	http     *http.Server
+	listener net.Listener
+	// BaseURL is where the node is reached (the chosen port filled in).
+	BaseURL string
+}
+
+// OpenStore opens the store the configuration names.
+func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return nil, errors.New("the PostgreSQL store is not available in this build yet; leave --database-url empty for SQLite")
+	}
+	return sqlite.Open(ctx, cfg.SQLitePath())
+}
+
+// Start opens everything and starts serving; out receives what a person should read (the
+// address, the sandbox credentials).
+func Start(ctx context.Context, cfg config.Config, out io.Writer) (*Server, error) {
+	st, err := OpenStore(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open store: %w", err)
+	}
+	s := &Server{cfg: cfg, store: st}
+	if err := s.start(ctx, out); err != nil {
+		_ = st.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func (s *Server) start(ctx context.Context, out io.Writer) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.listener = ln
+	s.BaseURL = s.cfg.PublicURL
+	if s.BaseURL == "" {
+		s.BaseURL = "http://" + ln.Addr().String()
+	}
+	now := time.Now().UTC()
+	if s.cfg.Sandbox {
+		creds, err := sandbox.Seed(ctx, s.store, s.cfg.DataDir, s.BaseURL, now)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("seed sandbox: %w", err)
+		}
+		if err := sandbox.Write(s.cfg.DataDir, creds); err != nil {
+			ln.Close()
+			return fmt.Errorf("write sandbox credentials: %w", err)
+		}
+		sandbox.Print(out, creds, filepath.Join(s.cfg.DataDir, sandbox.CredentialsFile))
+	}
+	tokens, err := signingKeys(ctx, s.store, now)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	dir, err := identity.NewDirectory(ctx, s.store)
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("load registry: %w", err)
+	}
+	svc := service.New(s.store, dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit}, time.Now)
+	s.http = &http.Server{
+		Handler:           api.New(svc).Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	go func() {
+		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			slog.Error("http server stopped", "err", err)
+		}
+	}()
+	fmt.Fprintf(out, "Portlight listening on %s\n", s.BaseURL)
+	return nil
+}
+
+// signingKeys loads the token signing keys, making the first one on a fresh database.
+func signingKeys(ctx context.Context, st store.Store, now time.Time) (*identity.Tokens, error) {
+	keys, err := st.SigningKeys(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load signing keys: %w", err)
+	}
+	active := 0
+	for _, k := range keys {
+		if k.RetiredAt == nil {
+			active++
+		}
+	}
+	if active == 0 {
+		k, err := identity.NewSigningKey(now)
+		if err != nil {
+			return nil, err
+		}
+		if err := st.AddSigningKey(ctx, k); err != nil {
+			return nil, fmt.Errorf("store signing key: %w", err)
+		}
+		keys = append(keys, k)
+	}
+	return identity.NewTokens(TokenIssuer, keys)
+}
+
+// Shutdown stops accepting calls, lets in-flight ones finish within the configured time, and
+// closes the store (which commits whatever its writer holds).
+func (s *Server) Shutdown(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := s.http.Shutdown(ctx)
+	return errors.Join(err, s.store.Close())
+}

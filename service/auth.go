@@ -1,0 +1,115 @@
+package service
+
+import (
+	"context"
+	"strings"
+
+	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
+)
+
+// Caller is an authenticated company and the client it called with.
+type Caller struct {
+	Company  *identity.Company
+	ClientID string
+}
+
+// Messages of the 401 answers ({statusCode, message}, the seed's shape).
+const (
+	MsgInvalidSubscriptionKey = "Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription."
+	MsgMissingSubscriptionKey = "Access denied due to missing subscription key. Make sure to include subscription key when making requests to an API."
+	MsgInvalidToken           = "Access denied due to invalid or expired access token. Get a new token from /connect/token."
+	MsgMissingToken           = "Access denied due to missing access token. Send it as 'Authorization: Bearer <token>'."
+)
+
+// Authenticate checks a bearer token (and, when requireKey, the Ocp-Apim-Subscription-Key, which must
+// belong to the same company) and returns the caller. A revoked client's tokens stop working at once.
+func (s *Service) Authenticate(ctx context.Context, bearer, subscriptionKey string, requireKey bool) (*Caller, error) {
+	if bearer == "" {
+		return nil, Errorf(CodeUnauthorized, MsgMissingToken)
+	}
+	claims, err := s.tokens.Verify(bearer, s.now())
+	if err != nil {
+		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
+	}
+	client, ok := s.dir.Client(ctx, claims.ClientID)
+	if !ok || client.CompanyID != claims.CompanyID {
+		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
+	}
+	company, ok := s.dir.Company(ctx, claims.CompanyID)
+	if !ok {
+		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
+	}
+	if requireKey {
+		if subscriptionKey == "" {
+			return nil, Errorf(CodeUnauthorized, MsgMissingSubscriptionKey)
+		}
+		key, ok := s.dir.SubscriptionKey(ctx, subscriptionKey)
+		if !ok || key.CompanyID != company.NxtEntityID {
+			return nil, Errorf(CodeUnauthorized, MsgInvalidSubscriptionKey)
+		}
+	}
+	return &Caller{Company: company, ClientID: client.ClientID}, nil
+}
+
+// TokenGrant is the answer of POST /connect/token.
+type TokenGrant struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+	Scope       string `json:"scope,omitempty"`
+}
+
+// OAuthError is an OAuth 2.0 error answer (RFC 6749 section 5.2).
+type OAuthError struct {
+	Status      int    `json:"-"`
+	Code        string `json:"error"`
+	Description string `json:"error_description,omitempty"`
+}
+
+func (e *OAuthError) Error() string { return e.Code + ": " + e.Description }
+
+// ClientCredentialsToken issues a token for a client that proves its secret.
+func (s *Service) ClientCredentialsToken(ctx context.Context, clientID, secret string) (TokenGrant, error) {
+	if clientID == "" || secret == "" {
+		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_request", Description: "client_id and client_secret are required"}
+	}
+	client, ok := s.dir.Client(ctx, clientID)
+	if !ok || !identity.SecretMatches(secret, client.SecretHash) {
+		return TokenGrant{}, &OAuthError{Status: 401, Code: "invalid_client", Description: "unknown client or wrong secret"}
+	}
+	now := s.now()
+	tok, exp, err := s.tokens.Issue(client, now)
+	if err != nil {
+		return TokenGrant{}, Internal(err)
+	}
+	return TokenGrant{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(exp.Sub(now).Seconds())}, nil
+}
+
+// RequireRole refuses a caller without role r, with the seed's 401 for a role that forbids the call.
+func RequireRole(c *Caller, r release.Role) error {
+	if !c.Company.HasRole(r) {
+		return Errorf(CodeUnauthorized, "Access denied: this call is available to the %s role only.", strings.ToLower(roleWords(r)))
+	}
+	return nil
+}
+
+func roleWords(r release.Role) string {
+	var b strings.Builder
+	for i, ch := range string(r) {
+		if i > 0 && ch >= 'A' && ch <= 'Z' {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(ch)
+	}
+	return b.String()
+}
+
+// CheckIngestionID refuses an ingestion id that is not the caller company's.
+func (s *Service) CheckIngestionID(ctx context.Context, c *Caller, ingestionID string) error {
+	owner, ok := s.dir.ByIngestionID(ctx, ingestionID)
+	if !ok || owner.NxtEntityID != c.Company.NxtEntityID {
+		return Errorf(CodeUnauthorized, "Access denied: ingestion id %q is not your company's.", ingestionID)
+	}
+	return nil
+}

@@ -1,0 +1,124 @@
+package service
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// RightsList answers "Get list of Release Rights assigned to my company" asynchronously: one
+// page of the caller's rights, filtered, delivered as a notification to the caller only.
+func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f release.ListFilter, page, pageSize int, externalRef *string, body []byte) (Receipt, error) {
+	port = normalisePort(port)
+	candidates, err := s.store.RightsAssignedTo(ctx, caller.Company.NxtEntityID, port)
+	if err != nil {
+		return Receipt{}, Internal(err)
+	}
+	now := s.now().UTC()
+	receipt := Receipt{PublicReferenceID: uuid.NewString(), ExternalReferenceID: externalRef}
+	meta := release.Meta{Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef, Sender: caller.Company.Party()}
+	answer := release.ListRights(candidates, f, page, pageSize, meta)
+	op := store.Op{
+		PortLoCode: port,
+		Decide: func(*release.Container) release.Outcome {
+			return release.Outcome{Notifications: []release.Notification{answer}}
+		},
+		Audit: store.Audit{PublicReferenceID: receipt.PublicReferenceID, CompanyID: caller.Company.NxtEntityID,
+			Action: "GetReleaseRightsList", Request: body, At: now},
+	}
+	if _, err := s.store.Apply(ctx, op); err != nil {
+		return Receipt{}, Internal(err)
+	}
+	return receipt, nil
+}
+
+func normalisePort(p string) string {
+	b := []byte(p)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
+}
+
+// NotificationWindow is how far back the pull API reaches (Notification Service 2.0: 168 hours).
+const NotificationWindow = 168 * time.Hour
+
+// MaxPulledNotifications bounds one pull answer; narrower filters reach the rest.
+const MaxPulledNotifications = 10_000
+
+// NotificationFilter is the query of GET /certified-pickup/v1/notifications, already parsed.
+type NotificationFilter struct {
+	Event             string
+	EquipmentNumber   string
+	PublicReferenceID string
+	ReleaseID         string
+	// From and To bound storedOn when storedOn (and the time window) was given.
+	From, To time.Time
+}
+
+// PulledNotification is one item of the pull answer.
+type PulledNotification struct {
+	NxtEntityID         string  `json:"nxtEntityId"`
+	EquipmentNumber     string  `json:"equipmentNumber"`
+	PublicReferenceID   string  `json:"publicReferenceId"`
+	ReleaseID           string  `json:"releaseId"`
+	ExternalReferenceID *string `json:"externalReferenceId"`
+	StoredOn            string  `json:"storedOn"`
+	Message             string  `json:"message"`
+	Type                string  `json:"type"`
+	Event               string  `json:"event"`
+}
+
+// PullNotifications returns the caller's own notifications of the last 168 hours that match f.
+// Asking for a publicReferenceId whose notifications went to other companies only is refused
+// (403); nothing matching is CodeNoMatch (405), as the seed documents.
+func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f NotificationFilter) ([]PulledNotification, bool, error) {
+	me := caller.Company.NxtEntityID
+	if f.PublicReferenceID != "" {
+		receivers, err := s.store.NotificationReceivers(ctx, f.PublicReferenceID)
+		if err != nil {
+			return nil, false, Internal(err)
+		}
+		if len(receivers) > 0 && !slices.Contains(receivers, me) {
+			return nil, false, Errorf(CodeForbidden, "The notification you requested was not sent to your company.")
+		}
+	}
+	now := s.now().UTC()
+	from, to := now.Add(-NotificationWindow), now.Add(time.Nanosecond)
+	if !f.From.IsZero() && f.From.After(from) {
+		from = f.From
+	}
+	if !f.To.IsZero() && f.To.Before(to) {
+		to = f.To
+	}
+	rows, err := s.store.Notifications(ctx, store.NotificationQuery{
+		ReceiverID: me, Event: f.Event, EquipmentNumber: f.EquipmentNumber, PublicReferenceID: f.PublicReferenceID,
+		ReleaseID: f.ReleaseID, From: from, To: to, Limit: MaxPulledNotifications + 1,
+	})
+	if err != nil {
+		return nil, false, Internal(err)
+	}
+	if len(rows) == 0 {
+		return nil, false, Errorf(CodeNoMatch, "No matching notifications found, check your query parameters.")
+	}
+	truncated := len(rows) > MaxPulledNotifications
+	if truncated {
+		rows = rows[:MaxPulledNotifications]
+	}
+	out := make([]PulledNotification, len(rows))
+	for i, n := range rows {
+		out[i] = PulledNotification{
+			NxtEntityID: n.ReceiverID, EquipmentNumber: n.EquipmentNumber, PublicReferenceID: n.PublicReferenceID,
+			ReleaseID: n.ReleaseID, ExternalReferenceID: n.ExternalReferenceID,
+			StoredOn: n.StoredOn.UTC().Format(release.TimestampLayout), Message: string(n.Message), Type: n.Type, Event: n.Event,
+		}
+	}
+	return out, truncated, nil
+}

@@ -1,0 +1,103 @@
+// Package service is the application layer between the HTTP API and the rest: it authenticates
+// callers, resolves the companies and terminals a request names, hands commands to the store's
+// write path with the pure rules of package release, and answers queries. It holds no rules of
+// its own beyond who may call what.
+package service
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// Config is what the service needs to know of the deployment.
+type Config struct {
+	// StrictCheckDigit refuses equipment numbers with a wrong ISO 6346 check digit (default: warn).
+	StrictCheckDigit bool
+}
+
+// Service is the platform behind the API.
+type Service struct {
+	store  store.Store
+	dir    *identity.Directory
+	tokens *identity.Tokens
+	cfg    Config
+	now    func() time.Time
+}
+
+// New builds the service. now is the clock (time.Now in production).
+func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, cfg Config, now func() time.Time) *Service {
+	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now}
+}
+
+// Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and
+// its outcome will arrive as notifications carrying PublicReferenceID.
+type Receipt struct {
+	PublicReferenceID   string  `json:"publicReferenceId"`
+	ExternalReferenceID *string `json:"externalReferenceId"`
+}
+
+// Request is one command for one container, as decoded by the API.
+type Request struct {
+	PortLoCode      string
+	EquipmentNumber string
+	Command         release.Command
+	// Body is the request as received, for the audit trail.
+	Body []byte
+}
+
+// Execute applies the requests of one call (one, or several for a bulk call) for caller and
+// returns once they are durably committed: their outcome is then fixed and stored as
+// notifications, so nothing is lost if the process dies after answering.
+func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, externalRef *string) (Receipt, error) {
+	now := s.now().UTC()
+	receipt := Receipt{PublicReferenceID: uuid.NewString(), ExternalReferenceID: externalRef}
+	ops := make([]store.Op, len(reqs))
+	for i, r := range reqs {
+		port := identity.NormaliseCode(r.PortLoCode)
+		eq := identity.NormaliseCode(r.EquipmentNumber)
+		s.resolve(ctx, port, r.Command)
+		meta := release.Meta{
+			Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef,
+			Sender: caller.Company.Party(), NewReleaseID: uuid.NewString(), StrictCheckDigit: s.cfg.StrictCheckDigit,
+		}
+		cmd := r.Command
+		ops[i] = store.Op{
+			PortLoCode: port, EquipmentNumber: eq,
+			Decide: func(c *release.Container) release.Outcome { return release.Decide(c, cmd, meta) },
+			Audit: store.Audit{
+				PublicReferenceID: receipt.PublicReferenceID, CompanyID: caller.Company.NxtEntityID,
+				Action: cmd.Action(), EquipmentNumber: eq, Request: r.Body, At: now,
+			},
+		}
+	}
+	if _, err := s.store.Apply(ctx, ops...); err != nil {
+		return Receipt{}, Internal(err)
+	}
+	return receipt, nil
+}
+
+// resolve fills in the companies and the terminal a command names, from the registry.
+func (s *Service) resolve(ctx context.Context, port string, cmd release.Command) {
+	ref := func(r *release.PartyRef) {
+		if r.Given() {
+			r.Party = s.dir.Resolve(ctx, r.IdentificationType, r.IdentificationCode)
+		}
+	}
+	switch c := cmd.(type) {
+	case *release.Ingestion:
+		if c.TerminalCode != "" {
+			c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
+		}
+		ref(&c.Carrier)
+		ref(&c.ReleaseTo)
+	case *release.RightAction:
+		ref(&c.ReleaseFrom)
+		ref(&c.ReleaseTo)
+	}
+}
