@@ -59,27 +59,46 @@ func (a *API) ingest(w http.ResponseWriter, r *http.Request, c *service.Caller) 
 	if err != nil {
 		return err
 	}
+	cmd, err := parseIngestion(raw)
+	if err != nil {
+		return err
+	}
+	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{{
+		PortLoCode: cmd.PortLoCode, EquipmentNumber: cmd.Key.EquipmentNumber, Command: cmd, Body: raw,
+	}}, externalRef(r))
+	if err != nil {
+		return err
+	}
+	accepted(w, receipt)
+	return nil
+}
+
+// parseIngestion decodes a Shipping Agent request body into its command. Syntax errors, an
+// unknown actionType and a malformed portLoCode are refused here (400), as are Unblock and Delete
+// carrying other fields (405); missing mandatory fields are the core's to report (NotValidated,
+// as the seed says).
+func parseIngestion(raw []byte) (*release.Ingestion, error) {
 	var b ingestionBody
 	if err := decodeJSON(raw, &b); err != nil {
-		return err
+		return nil, err
 	}
 	action, ok := canonical(b.ActionType, release.IngestionActions)
 	if !ok {
-		return service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.IngestionActions, ", ")+".")
+		return nil, service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.IngestionActions, ", ")+".")
 	}
 	if action == release.ActionUnblock || action == release.ActionDelete {
 		if extra := extraFields(raw, keyOnlyFields); len(extra) > 0 {
-			return service.Errorf(service.CodeMethodNotAllowed,
+			return nil, service.Errorf(service.CodeMethodNotAllowed,
 				"It is not allowed to update other information with action %s; remove: %s", action, strings.Join(extra, ", "))
 		}
 	}
 	if b.PortLoCode != "" {
 		if err := checkPort(b.PortLoCode); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	cmd := &release.Ingestion{
-		ActionType: action, PortLoCode: strings.ToUpper(b.PortLoCode),
+		ActionType: action, PortLoCode: strings.ToUpper(strings.TrimSpace(b.PortLoCode)),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode),
 		Details: release.Details{
@@ -96,14 +115,7 @@ func (a *API) ingest(w http.ResponseWriter, r *http.Request, c *service.Caller) 
 		// releaseTo is set once, at release; Update and the others never move the right.
 		cmd.ReleaseTo = release.PartyRef{}
 	}
-	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{{
-		PortLoCode: b.PortLoCode, EquipmentNumber: b.EquipmentNumber, Command: cmd, Body: raw,
-	}}, externalRef(r))
-	if err != nil {
-		return err
-	}
-	accepted(w, receipt)
-	return nil
+	return cmd, nil
 }
 
 // accepted answers 202 with the receipt, echoing External-Reference-Id.

@@ -44,30 +44,10 @@ func (a *API) putReleaseRight(w http.ResponseWriter, r *http.Request, c *service
 	if err != nil {
 		return err
 	}
-	var b rightBody
-	if err := decodeJSON(raw, &b); err != nil {
-		return err
-	}
-	// The seed's 400: the body must name the container of the route.
-	var mismatch []string
-	if !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
-		mismatch = append(mismatch, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
-	}
-	if !strings.EqualFold(strings.TrimSpace(b.EquipmentNumber), eq) {
-		mismatch = append(mismatch, "Route parameter 'EquipmentNumber' does not match with EquipmentNumber from body")
-	}
-	if len(mismatch) > 0 {
-		return service.Errorf(service.CodeInvalid, "%s", strings.Join(mismatch, ";"))
-	}
-	action, ok := canonical(b.ActionType, release.RightActions)
-	if !ok {
-		return service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.RightActions, ", ")+".")
-	}
-	req, err := rightRequest(b, port, action, "")
+	req, err := parseRightAction(raw, port, eq)
 	if err != nil {
 		return err
 	}
-	req.Body = raw
 	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{req}, externalRef(r))
 	if err != nil {
 		return err
@@ -87,31 +67,9 @@ func (a *API) putReleaseRights(w http.ResponseWriter, r *http.Request, c *servic
 	if err != nil {
 		return err
 	}
-	var b bulkBody
-	if err := decodeJSON(raw, &b); err != nil {
+	reqs, err := parseBulk(raw, port)
+	if err != nil {
 		return err
-	}
-	if b.PortLoCode != "" && !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
-		return service.Errorf(service.CodeInvalid, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
-	}
-	action, ok := canonical(b.ActionType, release.RightActions)
-	if !ok {
-		return service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.RightActions, ", ")+".")
-	}
-	if len(b.ReleaseRights) == 0 {
-		return service.FieldError("releaseRights", "The field 'releaseRights' needs at least one release right.")
-	}
-	if len(b.ReleaseRights) > MaxBulkRights {
-		return service.FieldError("releaseRights", fmt.Sprintf("The field 'releaseRights' takes at most %d release rights per call.", MaxBulkRights))
-	}
-	reqs := make([]service.Request, 0, len(b.ReleaseRights))
-	for i, item := range b.ReleaseRights {
-		req, err := rightRequest(item, port, action, fmt.Sprintf("releaseRights[%d].", i))
-		if err != nil {
-			return err
-		}
-		req.Body = raw
-		reqs = append(reqs, req)
 	}
 	receipt, err := a.svc.Execute(r.Context(), c, reqs, externalRef(r))
 	if err != nil {
@@ -119,6 +77,71 @@ func (a *API) putReleaseRights(w http.ResponseWriter, r *http.Request, c *servic
 	}
 	accepted(w, receipt)
 	return nil
+}
+
+// parseRightAction decodes the body of the single release-right PUT, which must name the
+// container of the route (the seed's 400 otherwise).
+func parseRightAction(raw []byte, port, eq string) (service.Request, error) {
+	var b rightBody
+	if err := decodeJSON(raw, &b); err != nil {
+		return service.Request{}, err
+	}
+	var mismatch []string
+	if !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
+		mismatch = append(mismatch, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
+	}
+	if !strings.EqualFold(strings.TrimSpace(b.EquipmentNumber), eq) {
+		mismatch = append(mismatch, "Route parameter 'EquipmentNumber' does not match with EquipmentNumber from body")
+	}
+	if len(mismatch) > 0 {
+		return service.Request{}, service.Errorf(service.CodeInvalid, "%s", strings.Join(mismatch, ";"))
+	}
+	action, err := rightActionType(b.ActionType)
+	if err != nil {
+		return service.Request{}, err
+	}
+	req, err := rightRequest(b, port, action, "")
+	req.Body = raw
+	return req, err
+}
+
+// parseBulk decodes the body of the bulk release-right PUT into one request per item.
+func parseBulk(raw []byte, port string) ([]service.Request, error) {
+	var b bulkBody
+	if err := decodeJSON(raw, &b); err != nil {
+		return nil, err
+	}
+	if b.PortLoCode != "" && !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
+		return nil, service.Errorf(service.CodeInvalid, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
+	}
+	action, err := rightActionType(b.ActionType)
+	if err != nil {
+		return nil, err
+	}
+	if len(b.ReleaseRights) == 0 {
+		return nil, service.FieldError("releaseRights", "The field 'releaseRights' needs at least one release right.")
+	}
+	if len(b.ReleaseRights) > MaxBulkRights {
+		return nil, service.FieldError("releaseRights", fmt.Sprintf("The field 'releaseRights' takes at most %d release rights per call.", MaxBulkRights))
+	}
+	reqs := make([]service.Request, 0, len(b.ReleaseRights))
+	for i, item := range b.ReleaseRights {
+		req, err := rightRequest(item, port, action, fmt.Sprintf("releaseRights[%d].", i))
+		if err != nil {
+			return nil, err
+		}
+		req.Body = raw
+		reqs = append(reqs, req)
+	}
+	return reqs, nil
+}
+
+func rightActionType(s string) (string, error) {
+	action, ok := canonical(s, release.RightActions)
+	if !ok {
+		return "", service.FieldError("actionType", "The field 'actionType' must be one of "+strings.Join(release.RightActions, ", ")+".")
+	}
+	return action, nil
 }
 
 // rightRequest checks that an item names everything SPEC.md requires of a Release Right action
