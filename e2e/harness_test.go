@@ -1,0 +1,164 @@
+// Package e2e drives the real portlight binary over HTTP, as an integrator would.
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/portlight/portlight/client"
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/sandbox"
+)
+
+// binary is the portlight executable built once for all tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "portlight-e2e")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "portlight")
+	build := exec.Command("go", "build", "-o", binary, "github.com/portlight/portlight/cmd/portlight")
+	build.Stdout, build.Stderr = os.Stdout, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building portlight:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// node is a running portlight serve process.
+type node struct {
+	cmd     *exec.Cmd
+	dataDir string
+	creds   *sandbox.Credentials
+	log     *strings.Builder
+	exited  chan struct{}
+}
+
+// startNode runs `portlight serve --sandbox --addr 127.0.0.1:0` on dataDir and waits until it answers.
+func startNode(t *testing.T, dataDir string, extraArgs ...string) *node {
+	t.Helper()
+	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dataDir}, extraArgs...)
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(os.Environ(), "PORTLIGHT_DATABASE_URL=")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := &node{cmd: cmd, dataDir: dataDir, log: &strings.Builder{}, exited: make(chan struct{})}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	listening := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			line := sc.Text()
+			n.log.WriteString(line + "\n")
+			if rest, ok := strings.CutPrefix(line, "Portlight listening on "); ok {
+				listening <- rest
+			}
+		}
+	}()
+	go func() { _ = cmd.Wait(); close(n.exited) }()
+	t.Cleanup(func() { n.stop(t) })
+	select {
+	case <-listening:
+	case <-n.exited:
+		t.Fatalf("portlight exited at start:\n%s", n.log)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("portlight did not start in 30s:\n%s", n.log)
+	}
+	n.creds, err = sandbox.Read(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.Get(n.creds.BaseURL + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	return n
+}
+
+// stop ends the node gracefully (SIGTERM) if it still runs.
+func (n *node) stop(t *testing.T) {
+	select {
+	case <-n.exited:
+		return
+	default:
+	}
+	_ = n.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-n.exited:
+	case <-time.After(20 * time.Second):
+		_ = n.cmd.Process.Kill()
+		t.Errorf("portlight did not stop on SIGTERM within 20s")
+	}
+}
+
+// kill ends the node at once (kill -9), as a crash would.
+func (n *node) kill() {
+	_ = n.cmd.Process.Kill()
+	<-n.exited
+}
+
+// party returns a client calling as the sandbox party with this NxtEntityId.
+func (n *node) party(t *testing.T, id string) *client.Client {
+	t.Helper()
+	for _, p := range n.creds.Parties {
+		if p.NxtEntityID == id {
+			return &client.Client{BaseURL: n.creds.BaseURL, ClientID: p.ClientID, ClientSecret: p.ClientSecret,
+				SubscriptionKey: p.SubscriptionKey, IngestionID: p.IngestionID}
+		}
+	}
+	t.Fatalf("no sandbox party %s", id)
+	return nil
+}
+
+// The sandbox parties.
+const (
+	SA1 = "NXT100000000001"
+	SA2 = "NXT100000000002"
+	TO1 = "NXT200000000001" // terminal 0100
+	TO2 = "NXT200000000002" // terminal 01700
+	RP1 = "NXT300000000001"
+	RP2 = "NXT300000000002"
+	TR1 = "NXT400000000001"
+	TR2 = "NXT400000000002"
+	CU  = "NXT500000000001"
+)
+
+var everyone = []string{SA1, SA2, TO1, TO2, RP1, RP2, TR1, TR2, CU}
+
+var serial atomic.Int64
+
+// newContainer returns a fresh equipment number with a correct ISO 6346 check digit.
+func newContainer(t *testing.T) string {
+	t.Helper()
+	base := fmt.Sprintf("PLTU%06d", 100000+serial.Add(1))
+	want, _, err := release.CheckEquipmentNumber(base + "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%s%d", base, want)
+}
+
+func bg() context.Context { return context.Background() }
