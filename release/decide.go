@@ -82,13 +82,19 @@ func (c *Container) find(key Key, keep func(*Right) bool) []*Right {
 	return out
 }
 
-// Find returns the one right matching key that passes keep, or nil.
+// Find returns the right matching key that passes keep, or nil. When several match, the newest
+// wins: Release refuses a key while an earlier release of it is active, so a newer release of
+// the same key only exists once the older ones ended (expired, picked up or deleted), and it
+// supersedes them. Without this, re-releasing an expired key would leave the new release
+// unreachable by every later command.
 func (c *Container) Find(key Key, keep func(*Right) bool) *Right {
-	found := c.find(key, keep)
-	if len(found) != 1 {
-		return nil
+	var newest *Right
+	for _, r := range c.find(key, keep) {
+		if newest == nil || !r.CreatedAt.Before(newest.CreatedAt) {
+			newest = r
+		}
 	}
-	return found[0]
+	return newest
 }
 
 func notDeleted(r *Right) bool { return !r.Deleted() }

@@ -55,6 +55,13 @@ func (i *Ingestion) decide(c *Container, n *notifier) []*Right {
 		n.notValidated(TypeReleaseLight, eq, r, msgPickedUp(i.ActionType, eq))
 		return nil
 	}
+	// An expired right stays expired: an Update may postpone the expiration before it passes,
+	// not revive the right after (that would depend on whether the expiry was recorded yet, and
+	// could make two live releases of one key once the key was released again).
+	if i.ActionType == ActionUpdate && r.Expired(n.m.Now) {
+		n.notValidated(TypeReleaseLight, eq, r, msgUpdateExpired(eq))
+		return nil
+	}
 	next := r.Clone()
 	next.UpdatedAt = n.m.Now
 	switch i.ActionType {

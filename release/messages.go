@@ -80,6 +80,10 @@ func msgPickedUp(action, equipment string) string {
 	return fmt.Sprintf("No %s action processed on %s: the container has already been picked up (gate-out received)", action, equipment)
 }
 
+func msgUpdateExpired(equipment string) string {
+	return fmt.Sprintf("No Commercial Release action Update processed on %s: the Release Right has expired; submit a new release", equipment)
+}
+
 func msgNothingToRevoke(equipment string) string {
 	return fmt.Sprintf("No Commercial Release action Revoke processed on %s: the Release Right is already with its originator", equipment)
 }

@@ -201,7 +201,15 @@ type ListBody struct {
 // ListRights answers "Get list of Release Rights assigned to my company": of candidates (the rights
 // the store found for the sender), those assigned to it that pass the filter, one page of them,
 // as one notification to the sender. The sender sees nothing that is not assigned to it.
+// A page or pageSize below 1 (not given) reads as the seeds' defaults, 1 and 25, rather than
+// dividing by zero.
 func ListRights(candidates []*Right, f ListFilter, page, pageSize int, m Meta) Notification {
+	if page < 1 {
+		page = 1
+	}
+	if pageSize < 1 {
+		pageSize = 25
+	}
 	var hits []*Right
 	for _, r := range candidates {
 		if r.AssignedTo(m.Sender.NxtEntityID) && f.Match(r, m.Now) {

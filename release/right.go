@@ -241,9 +241,14 @@ func (r *Right) Active(now time.Time) bool {
 }
 
 // EffectiveStatus is the status as seen at now: a right past its expiry reads Expired even before
-// the expiry scheduler has recorded it.
+// the expiry scheduler has recorded it, and a picked-up container (gate-out received) reads
+// Archived, so that the release-right actions refuse it exactly as ingestion does ("No command
+// is allowed after pick-up", SPEC.md).
 func (r *Right) EffectiveStatus(now time.Time) RightStatus {
-	if r.Status != StatusArchived && r.Expired(now) {
+	switch {
+	case r.PickedUp():
+		return StatusArchived
+	case r.Expired(now):
 		return StatusExpired
 	}
 	return r.Status

@@ -1,0 +1,455 @@
+package release_test
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/portlight/portlight/release"
+)
+
+// The property test plays random command sequences from random companies of every role against
+// a few containers, and checks after every step what must hold whatever happens (STYLE.md: "a
+// property test that random command sequences from random parties never send a notification to
+// a company that is not a stakeholder"). A failure names the sequence's seed:
+//
+//	go test ./release -run Property -prop.seed=N -prop.sequences=1 -v
+//
+// replays it alone and logs every step. -prop.seed picks another set of sequences.
+var (
+	propSeed      = flag.Uint64("prop.seed", 1, "seed of the first random sequence of the property test")
+	propSequences = flag.Int("prop.sequences", 300, "how many random sequences the property test plays")
+	propSteps     = flag.Int("prop.steps", 80, "commands per random sequence")
+)
+
+func TestProperty(t *testing.T) {
+	n := *propSequences
+	if testing.Short() {
+		n = min(n, 50)
+	}
+	for i := 0; i < n; i++ {
+		seed := *propSeed + uint64(i)
+		p := newPlay(seed)
+		for step := 0; step < *propSteps; step++ {
+			if err := p.step(); err != nil {
+				t.Fatalf("sequence seed %d, step %d: %v\nreplay: go test ./release -run Property -prop.seed=%d -prop.sequences=1 -prop.steps=%d -v\nsteps:\n%s",
+					seed, step, err, seed, step+1, strings.Join(p.log, "\n"))
+			}
+		}
+		if n == 1 {
+			t.Logf("steps:\n%s", strings.Join(p.log, "\n"))
+		}
+	}
+}
+
+// play is one random sequence: its companies, terminals, containers (as a store holds them) and clock.
+type play struct {
+	rng        *rand.Rand
+	parties    []*release.Party
+	terminals  map[string]*release.Terminal
+	containers map[string]*release.Container
+	order      []string // container keys in creation order: maps must not decide a replay
+	now        time.Time
+	refs, rels int
+	log        []string
+}
+
+// Small pools, so that commands collide on the same containers and keys. The last entry of each
+// is malformed or missing and is drawn rarely.
+var (
+	propEquipment = []string{"MSCU1234566", "CSQU3054383", "HBMU2699709", " mscu1234566", "MSCU12345"}
+	propBLs       = [][]string{{"BL1"}, {"BL2"}, {"BL1", "BL2"}, {"BL3"}, nil}
+	propRIDs      = []string{"R1", "R2", ""}
+	propTerminals = []string{"0100", "01700", "0300", "9999"}
+)
+
+// pickMostly draws from s, the last entry only with probability pct percent.
+func (p *play) pickMostly(pct int, n int) int {
+	if p.chance(pct) {
+		return n - 1
+	}
+	return p.rng.IntN(n - 1)
+}
+
+func newPlay(seed uint64) *play {
+	p := &play{
+		rng:        rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)),
+		terminals:  map[string]*release.Terminal{},
+		containers: map[string]*release.Container{},
+		now:        time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC),
+	}
+	add := func(id, name string, roles ...release.Role) *release.Party {
+		party := &release.Party{NxtEntityID: id, Name: name, Roles: roles, Tin: "BE" + id[3:], Eori: "EO" + id[3:]}
+		if len(p.parties)%2 == 0 {
+			party.Apcs = "ZA" + id[3:]
+		}
+		p.parties = append(p.parties, party)
+		return party
+	}
+	add("NXT100000001", "Agent One", release.RoleShippingAgent)
+	add("NXT100000002", "Agent Two", release.RoleShippingAgent)
+	to1 := add("NXT200000001", "Terminal One", release.RoleTerminalOperator)
+	to2 := add("NXT200000002", "Terminal Two", release.RoleTerminalOperator)
+	mx := add("NXT500000001", "Terminal and Haulier", release.RoleTerminalOperator, release.RoleTransportOperator)
+	add("NXT300000001", "Forwarder One", release.RoleReleaseParty)
+	add("NXT300000002", "Broker Two", release.RoleReleaseParty)
+	add("NXT400000001", "Haulier One", release.RoleTransportOperator)
+	add("NXT400000002", "Barge Two", release.RoleTransportOperator)
+	add("NXT600000001", "Customs", release.RoleCustoms)
+	add("NXT700000001", "Agent and Forwarder", release.RoleShippingAgent, release.RoleReleaseParty)
+	add("NXT800000001", "No Role Yet")
+	p.terminals["0100"] = &release.Terminal{Code: "0100", Operator: *to1}
+	p.terminals["01700"] = &release.Terminal{Code: "01700", Operator: *to2}
+	p.terminals["0300"] = &release.Terminal{Code: "0300", Operator: *mx}
+	return p
+}
+
+func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
+
+// chance reports true with probability pct percent.
+func (p *play) chance(pct int) bool { return p.rng.IntN(100) < pct }
+
+func (p *play) party() *release.Party { return pick(p.rng, p.parties) }
+
+func (p *play) agent() *release.Party {
+	for {
+		if a := p.party(); a.HasRole(release.RoleShippingAgent) {
+			return a
+		}
+	}
+}
+
+// ref names a company as a request would: by one of its identifiers, sometimes a company the
+// registry does not know.
+func (p *play) ref(party *release.Party) release.PartyRef {
+	if party == nil || p.chance(8) {
+		return release.PartyRef{IdentificationType: "NxtEntityId", IdentificationCode: "NXT999999999"}
+	}
+	switch p.rng.IntN(4) {
+	case 0:
+		return release.PartyRef{IdentificationType: "eori", IdentificationCode: party.Eori, Party: party}
+	case 1:
+		return release.PartyRef{IdentificationType: "TIN", IdentificationCode: party.Tin, Party: party}
+	}
+	return release.PartyRef{IdentificationType: "NxtEntityId", IdentificationCode: party.NxtEntityID, Party: party}
+}
+
+// key draws a Release Right key: mostly one of a stored right (sometimes naming only one of its
+// bills of lading), else one from the pools.
+func (p *play) key() release.Key {
+	all := p.all()
+	if live := slices.DeleteFunc(slices.Clone(all), (*release.Right).Deleted); len(live) > 0 && p.chance(60) {
+		all = live
+	}
+	if len(all) > 0 && p.chance(70) {
+		r := pick(p.rng, all)
+		k := release.Key{EquipmentNumber: r.Key.EquipmentNumber, BillOfLadingNumbers: r.Key.BillOfLadingNumbers, ReleaseIdentification: r.Key.ReleaseIdentification}
+		if len(k.BillOfLadingNumbers) > 1 && p.chance(30) {
+			k.BillOfLadingNumbers = []string{pick(p.rng, k.BillOfLadingNumbers)}
+		}
+		return k
+	}
+	return release.Key{
+		EquipmentNumber:       propEquipment[p.pickMostly(3, len(propEquipment))],
+		BillOfLadingNumbers:   propBLs[p.pickMostly(3, len(propBLs))],
+		ReleaseIdentification: propRIDs[p.pickMostly(3, len(propRIDs))],
+	}
+}
+
+func (p *play) container(eq string) *release.Container {
+	k := strings.ToUpper(strings.TrimSpace(eq))
+	c, ok := p.containers[k]
+	if !ok {
+		c = &release.Container{PortLoCode: "BEANR", EquipmentNumber: k}
+		p.containers[k] = c
+		p.order = append(p.order, k)
+	}
+	return c
+}
+
+// all lists every stored right, container by container in creation order.
+func (p *play) all() []*release.Right {
+	var all []*release.Right
+	for _, k := range p.order {
+		all = append(all, p.containers[k].Rights...)
+	}
+	return all
+}
+
+// rightFor returns a stored right the key designates, so that commands about it often carry the
+// right parties and succeed; nil when there is none.
+func (p *play) rightFor(k release.Key) *release.Right {
+	c := p.container(k.EquipmentNumber)
+	var cands []*release.Right
+	for _, r := range c.Rights {
+		if r.Key.Matches(release.Key{EquipmentNumber: r.Key.EquipmentNumber, BillOfLadingNumbers: k.BillOfLadingNumbers, ReleaseIdentification: k.ReleaseIdentification}) {
+			cands = append(cands, r)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	return pick(p.rng, cands)
+}
+
+func (p *play) advance() {
+	switch n := p.rng.IntN(1000); {
+	case n < 800:
+		p.now = p.now.Add(time.Duration(p.rng.IntN(60)) * time.Minute)
+	case n < 985:
+		p.now = p.now.Add(time.Duration(1+p.rng.IntN(24)) * time.Hour)
+	default: // now and then past the 60 days of every right
+		p.now = p.now.Add(time.Duration(20+p.rng.IntN(50)) * 24 * time.Hour)
+	}
+}
+
+// command makes one random command and its sender.
+func (p *play) command() (release.Command, *release.Party, string) {
+	k := p.key()
+	r := p.rightFor(k)
+	switch n := p.rng.IntN(100); {
+	case n < 45:
+		return p.ingestion(k, r)
+	case n < 90:
+		return p.rightAction(k, r)
+	default:
+		sender := p.party()
+		if r != nil && p.chance(60) {
+			sender = p.byID(pick(p.rng, r.Stakeholders()))
+		}
+		return &release.DetailQuery{PortLoCode: "BEANR", Key: k}, sender, sender.NxtEntityID + " detail"
+	}
+}
+
+func (p *play) byID(id string) *release.Party {
+	for _, party := range p.parties {
+		if party.NxtEntityID == id {
+			return party
+		}
+	}
+	panic("unknown company " + id)
+}
+
+// weighted draws one of names, each as often as its weight says.
+func (p *play) weighted(names []string, weights ...int) string {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := p.rng.IntN(total)
+	for i, w := range weights {
+		if n < w {
+			return names[i]
+		}
+		n -= w
+	}
+	panic("unreachable")
+}
+
+func (p *play) ingestion(k release.Key, r *release.Right) (release.Command, *release.Party, string) {
+	// Release, Update, Block, Unblock, Revoke, Delete
+	action := p.weighted(release.IngestionActions, 30, 15, 15, 12, 18, 6)
+	sender := p.agent()
+	if r != nil && p.chance(70) {
+		sender = p.byID(r.Originator.NxtEntityID)
+	}
+	if p.chance(5) {
+		sender = p.party()
+	}
+	in := &release.Ingestion{ActionType: action, PortLoCode: "BEANR", Key: k, TerminalCode: propTerminals[p.pickMostly(5, len(propTerminals))]}
+	if r != nil && p.chance(70) {
+		in.TerminalCode = r.Terminal.Code
+	}
+	if p.chance(2) {
+		in.TerminalCode = ""
+	}
+	in.Terminal = p.terminals[in.TerminalCode]
+	if p.chance(30) {
+		in.ReleaseTo = p.ref(p.party())
+	}
+	if p.chance(10) {
+		in.Carrier = p.ref(p.agent())
+	}
+	if p.chance(25) {
+		e := p.now.Add(time.Duration(p.rng.IntN(30*24)-24) * time.Hour)
+		in.Details.ExpirationDateTimeUtc = &e
+	}
+	if p.chance(3) {
+		in.PortLoCode = ""
+	}
+	return in, sender, fmt.Sprintf("%s ingest %s", sender.NxtEntityID, action)
+}
+
+func (p *play) rightAction(k release.Key, r *release.Right) (release.Command, *release.Party, string) {
+	// Transfer, Accept, Decline, Revoke
+	action := p.weighted(release.RightActions, 35, 30, 15, 20)
+	if action != release.ActionTransfer && (r == nil || r.PendingTo == nil) && p.chance(70) {
+		// Answers need a pending transfer: aim most of them at one.
+		var pending []*release.Right
+		for _, c := range p.all() {
+			if c.PendingTo != nil && !c.Deleted() {
+				pending = append(pending, c)
+			}
+		}
+		if len(pending) > 0 {
+			r = pick(p.rng, pending)
+			k = release.Key{EquipmentNumber: r.Key.EquipmentNumber, BillOfLadingNumbers: r.Key.BillOfLadingNumbers, ReleaseIdentification: r.Key.ReleaseIdentification}
+		}
+	}
+	a := &release.RightAction{ActionType: action, PortLoCode: "BEANR", Key: k, TerminalCode: propTerminals[p.pickMostly(5, len(propTerminals))]}
+	from, to := p.party(), p.party()
+	if r != nil {
+		if p.chance(90) {
+			a.TerminalCode = r.Terminal.Code
+		}
+		if p.chance(75) {
+			from = p.byID(r.Owner.NxtEntityID)
+		}
+		if r.PendingTo != nil && action != release.ActionTransfer && p.chance(75) {
+			to = p.byID(r.PendingTo.NxtEntityID)
+		}
+	}
+	a.ReleaseFrom, a.ReleaseTo = p.ref(from), p.ref(to)
+	sender := p.party()
+	if p.chance(75) {
+		sender = from
+		if action == release.ActionAccept || action == release.ActionDecline {
+			sender = to
+		}
+	}
+	return a, sender, fmt.Sprintf("%s right %s", sender.NxtEntityID, action)
+}
+
+// poke changes a stored right as the commands the core does not have yet would: a Pick-up Right
+// assigned by the Transport Operator that owns it, or a gate-out.
+func (p *play) poke() {
+	all := p.all()
+	var held []*release.Right
+	for _, r := range all {
+		if r.PendingTo == nil && r.Pickup == nil && r.Owner.HasRole(release.RoleTransportOperator) {
+			held = append(held, r)
+		}
+	}
+	switch {
+	case len(held) > 0 && p.chance(70):
+		r := pick(p.rng, held)
+		r.Pickup = &release.PickupRight{TransportOperator: r.Owner, AssignedAt: p.now, MeansOfTransport: release.MeansOfTransport{Type: "Rail", Rail: &release.Rail{Operator: "Rail One"}}}
+		r.Lights.PickupLight = release.ValueAssigned
+		p.log = append(p.log, "pickup "+r.ReleaseID)
+	case len(all) > 0 && p.chance(30):
+		r := pick(p.rng, all)
+		r.Lights.GateOperation = release.ValueGateOutReceived
+		p.log = append(p.log, "gate-out "+r.ReleaseID)
+	}
+}
+
+func (p *play) step() error {
+	p.advance()
+	if p.chance(4) {
+		p.poke()
+	}
+	if p.chance(3) {
+		return p.list()
+	}
+	cmd, sender, desc := p.command()
+	p.refs++
+	ext := fmt.Sprintf("ERI-%d", p.refs)
+	m := release.Meta{
+		Now: p.now, PublicReferenceID: publicReferenceID(p.refs), Sender: *sender,
+		NewReleaseID: releaseID(p.rels + 1), StrictCheckDigit: p.chance(10),
+	}
+	if p.chance(70) {
+		m.ExternalReferenceID = &ext
+	}
+	var eq string
+	switch c := cmd.(type) {
+	case *release.Ingestion:
+		eq = c.Key.EquipmentNumber
+	case *release.RightAction:
+		eq = c.Key.EquipmentNumber
+	case *release.DetailQuery:
+		eq = c.Key.EquipmentNumber
+	}
+	p.log = append(p.log, fmt.Sprintf("%s %s %s", p.now.Format(time.RFC3339), desc, describe(cmd)))
+	c := p.container(eq)
+	before := jsonOf(c)
+	stakeBefore := stakeholders(c)
+	out := release.Decide(c, cmd, m)
+	for _, n := range out.Notifications {
+		line := fmt.Sprintf("    -> %s %s %s %s", n.ReceiverID, n.Type, n.Event, n.ReleaseID)
+		if msg, ok := n.Body.(string); ok {
+			line += " " + msg
+		}
+		p.log = append(p.log, line)
+	}
+	if after := jsonOf(c); after != before {
+		return fmt.Errorf("Decide modified its input container:\nbefore %s\nafter  %s", before, after)
+	}
+	if err := checkRejection(cmd, out); err != nil {
+		return err
+	}
+	if err := p.store(c, out.Changed, m.NewReleaseID); err != nil {
+		return err
+	}
+	wire := make([][]byte, len(out.Notifications))
+	for i, n := range out.Notifications {
+		raw, err := json.Marshal(n)
+		if err != nil {
+			return fmt.Errorf("marshal %s %s: %w", n.Type, n.Event, err)
+		}
+		if err := checkEnvelope(n, raw, m); err != nil {
+			return err
+		}
+		wire[i] = raw
+	}
+	if err := checkRecipients(out.Notifications, wire, sender, cmd, stakeBefore, stakeholders(c)); err != nil {
+		return err
+	}
+	return p.checkRights()
+}
+
+// store commits the changed rights as a store would: replace by ReleaseID, add the new one.
+func (p *play) store(c *release.Container, changed []*release.Right, newID string) error {
+	for _, r := range changed {
+		i := slices.IndexFunc(c.Rights, func(h *release.Right) bool { return h.ReleaseID == r.ReleaseID })
+		switch {
+		case i >= 0:
+			c.Rights[i] = r
+		case r.ReleaseID == newID:
+			c.Rights = append(c.Rights, r)
+			p.rels++
+		default:
+			return fmt.Errorf("changed right %s is neither stored nor the new release", r.ReleaseID)
+		}
+	}
+	return nil
+}
+
+func (p *play) list() error {
+	sender := p.party()
+	all := p.all()
+	p.refs++
+	m := release.Meta{Now: p.now, PublicReferenceID: publicReferenceID(p.refs), Sender: *sender}
+	n := release.ListRights(all, release.ListFilter{}, 1+p.rng.IntN(2), 1+p.rng.IntN(4), m)
+	p.log = append(p.log, fmt.Sprintf("%s %s list", p.now.Format(time.RFC3339), sender.NxtEntityID))
+	if n.ReceiverID != sender.NxtEntityID {
+		return fmt.Errorf("rights list sent to %s, not to the sender %s", n.ReceiverID, sender.NxtEntityID)
+	}
+	body := n.Body.(release.ListBody)
+	for _, v := range body.ReleaseRights {
+		i := slices.IndexFunc(all, func(r *release.Right) bool { return r.ReleaseID == v.ReleaseID })
+		if i < 0 || !all[i].AssignedTo(sender.NxtEntityID) {
+			return fmt.Errorf("rights list of %s shows %s, which is not assigned to it", sender.NxtEntityID, v.ReleaseID)
+		}
+	}
+	raw, err := json.Marshal(n)
+	if err != nil {
+		return err
+	}
+	return checkEnvelope(n, raw, m)
+}
