@@ -48,7 +48,7 @@ func TestEveryNotValidatedCase(t *testing.T) {
 		}, nv(rl, "No Commercial Release action processed due to: the current state of the Release Light CommercialRelease is identical to the new provided state OK")},
 		{"revoke with nothing to revoke", SA1, func(s string) *step {
 			return w.ingest(s, eq, "", ingestBody("Revoke", eq, "BL1", "R1", "0100", nil))
-		}, nv(rr, "No Commercial Release action Revoke processed on "+eq+": the Release Right is already with its originator")},
+		}, nv(rl, "No Commercial Release action Revoke processed on "+eq+": the Release Right is already with its originator")},
 		{"transfer by a party that does not own it", RP2, func(s string) *step {
 			return w.right(s, eq, "", key("Transfer", ref(RP2), ref(RP1)))
 		}, nv(rr, "Unable to perform SubmitReleaseRight action Transfer on "+eq+" due to invalid identification")},

@@ -1,6 +1,9 @@
 package release
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Ingestion action types (the Shipping Agent's "actionType").
 const (
@@ -114,7 +117,8 @@ func checkEquipment(eq string, n *notifier, typ string) bool {
 		n.notValidated(typ, eq, nil, msgCheckDigit(eq, want))
 		return false
 	case !ok:
-		n.m.Warnings = append(n.m.Warnings, msgCheckDigit(eq, want))
+		// Clip so that appending never writes into the caller's Meta.Warnings.
+		n.m.Warnings = append(slices.Clip(n.m.Warnings), msgCheckDigit(eq, want))
 	}
 	return true
 }
@@ -193,7 +197,7 @@ func setCommercialLight(r *Right, n *notifier, from, to string) []*Right {
 		return nil
 	}
 	if cur != from {
-		n.notValidated(TypeReleaseLight, r.Key.EquipmentNumber, r, msgIdenticalLight(LightCommercialRelease, cur))
+		n.notValidated(TypeReleaseLight, r.Key.EquipmentNumber, r, msgLightIs(LightCommercialRelease, cur))
 		return nil
 	}
 	r.Lights.CommercialRelease = to
@@ -211,8 +215,13 @@ func (i *Ingestion) delete(r *Right, n *notifier) []*Right {
 		r.Reason = i.Reason
 	}
 	r.Lights.CommercialRelease = ValueUnknown
-	n.lightChanged(r, LightCommercialRelease, &old)
-	n.change(r, EventDelete, ActionDelete)
+	// A party the right is pending to is told too: its transfer is gone with the release.
+	var pending string
+	if r.PendingTo != nil {
+		pending = r.PendingTo.NxtEntityID
+	}
+	n.lightChanged(r, LightCommercialRelease, &old, pending)
+	n.change(r, EventDelete, ActionDelete, pending)
 	return []*Right{r}
 }
 
@@ -229,7 +238,7 @@ func revokeToOriginator(r *Right, n *notifier, reason string) []*Right {
 		losers = append(losers, r.PendingTo)
 	}
 	if len(losers) == 0 {
-		n.notValidated(TypeReleaseRight, eq, r, msgNothingToRevoke(eq))
+		n.notValidated(TypeReleaseLight, eq, r, msgNothingToRevoke(eq))
 		return nil
 	}
 	closePending(r, HopRevoked, n.m.Now)

@@ -76,6 +76,10 @@ func msgIdenticalLight(light LightName, value string) string {
 		lightAction(light), light, value)
 }
 
+func msgLightIs(light LightName, value string) string {
+	return fmt.Sprintf("No %s action processed due to: the Release Light %s is %s", lightAction(light), light, value)
+}
+
 func msgPickedUp(action, equipment string) string {
 	return fmt.Sprintf("No %s action processed on %s: the container has already been picked up (gate-out received)", action, equipment)
 }
