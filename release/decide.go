@@ -17,6 +17,8 @@ type Container struct {
 	PortLoCode      string
 	EquipmentNumber string
 	Rights          []*Right
+	// Facts are what is known of the container apart from its releases (an early customs status).
+	Facts Facts
 }
 
 // Meta is what every command carries besides its own fields.
@@ -44,7 +46,9 @@ type Command interface {
 // Outcome is what Decide returns: the rights whose state changed (to be stored as they are now),
 // the notifications to emit, and whether the command was refused.
 type Outcome struct {
-	Changed       []*Right
+	Changed []*Right
+	// Facts, when not nil, replace the container's facts.
+	Facts         *Facts
 	Notifications []Notification
 	Rejected      bool
 	// Reason is the rejection message when Rejected.
@@ -59,7 +63,7 @@ func Decide(c *Container, cmd Command, m Meta) Outcome {
 	}
 	n := &notifier{m: m}
 	changed := cmd.decide(c, n)
-	out := Outcome{Changed: changed, Notifications: n.out}
+	out := Outcome{Changed: changed, Facts: n.facts, Notifications: n.out}
 	for _, msg := range n.out {
 		if msg.Event == EventNotValidated {
 			out.Rejected = len(changed) == 0

@@ -157,6 +157,7 @@ func (i *Ingestion) release(c *Container, n *notifier) []*Right {
 	}
 	// The seeds show originalValue null on the creation of a commercial release.
 	n.lightChanged(r, LightCommercialRelease, nil, firstParty)
+	applyKnownCustoms(r, c.Facts, n)
 	if i.ReleaseTo.Given() {
 		if transfer(r, n, ActionTransfer, &i.ReleaseTo, i.Reason) {
 			r.GivenAtRelease = true

@@ -127,3 +127,47 @@ func roleLabel(r Role) string {
 	}
 	return string(r)
 }
+
+func msgNotYourTerminal(action, equipment, code string) string {
+	return fmt.Sprintf("Unable to perform terminal action %s on %s: terminal %s is not operated by your company", action, equipment, code)
+}
+
+func msgNoRightAtTerminal(equipment, code string) string {
+	return fmt.Sprintf("Could not find an active release right for %s at terminal %s", equipment, code)
+}
+
+func msgOnlyCustoms(equipment string) string {
+	return fmt.Sprintf("No Customs Release action processed on %s: only the customs authority sets the Customs lights", equipment)
+}
+
+func msgInvalidCustomsStatus(status, progress string) string {
+	return fmt.Sprintf("No Customs Release action processed: status %q / progress %q is not a Customs light value", status, progress)
+}
+
+func msgPickupRightIs(action, equipment string, status RightStatus) string {
+	return fmt.Sprintf("Unable to perform Pickup action %s on %s because Release right is %s", action, equipment, status)
+}
+
+func msgPickupPending(action, equipment string) string {
+	return fmt.Sprintf("Unable to perform Pickup action %s on %s because Release Right not active for an owner", action, equipment)
+}
+
+func msgPickupInvalidOwner(action, equipment string) string {
+	return fmt.Sprintf("Unable to perform Pickup action %s on %s due to invalid owner", action, equipment)
+}
+
+func msgPickupTerminal(action, equipment string) string {
+	return fmt.Sprintf("Unable to perform Pickup action %s on %s because provided terminalCode does not match existing terminal for Release Right", action, equipment)
+}
+
+func msgNoActivePickup(action, equipment string) string {
+	return fmt.Sprintf("Unable to perform Pickup action %s on %s because no matching active Pickup Right found", action, equipment)
+}
+
+func msgPickupAlreadyAssigned(equipment string) string {
+	return fmt.Sprintf("Unable to perform Pickup action Assign on %s because a Pick up Right is already assigned; use Update to change it", equipment)
+}
+
+func msgInvalidMeansOfTransport(action, equipment string, err error) string {
+	return fmt.Sprintf("Unable to perform Pickup action %s on %s: %v", action, equipment, err)
+}

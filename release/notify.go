@@ -185,8 +185,9 @@ type RightEventBody struct {
 // notifier collects the notifications of one command. Every notification of a command carries
 // its publicReferenceId; only the sender's copy carries the externalReferenceId.
 type notifier struct {
-	m   Meta
-	out []Notification
+	m     Meta
+	out   []Notification
+	facts *Facts // container facts the command changed, if any
 }
 
 // tell sends one notification about right r (nil for rejections before a right was found) to
@@ -216,24 +217,31 @@ func (n *notifier) tell(typ, event, equipment string, r *Right, body any, receiv
 
 // lightChanged tells the stakeholders of r that light changed from old (nil: it had none) to new.
 // Release Light events reach the sender, the terminal operator of the container's terminal and
-// the current owner once the right left the Shipping Agent (SPEC.md "Who receives what").
+// the current owner (SPEC.md "Who receives what"); extra names others a rule adds.
 func (n *notifier) lightChanged(r *Right, light LightName, old *string, extra ...string) {
-	body := LightChangedBody{
+	n.tellLight(r, n.lightBody(r, light, old), extra...)
+}
+
+// lightBody is the body of a ReleaseLightChanged notification about light of r.
+func (n *notifier) lightBody(r *Right, light LightName, old *string) LightChangedBody {
+	return LightChangedBody{
 		Carrier: partyObject(&r.Carrier), TerminalCode: r.Terminal.Code, PortLoCode: r.PortLoCode,
 		EquipmentNumber: r.Key.EquipmentNumber, BillOfLadingNumbers: r.Key.BillOfLadingNumbers,
 		ReleaseIdentification: r.Key.ReleaseIdentification, GreenLightName: light,
 		OriginalValue: old, NewValue: r.Lights.Get(light), ReleaseID: r.ReleaseID,
 	}
+}
+
+// tellLight sends a ReleaseLightChanged body to the Release Light audience of r.
+func (n *notifier) tellLight(r *Right, body LightChangedBody, extra ...string) {
 	n.tell(TypeReleaseLight, EventReleaseLightChanged, r.Key.EquipmentNumber, r, body, append(n.lightReceivers(r), extra...)...)
 }
 
 // lightReceivers is the audience of a Release Light event about r.
 func (n *notifier) lightReceivers(r *Right) []string {
-	ids := []string{n.m.Sender.NxtEntityID, r.Terminal.Operator.NxtEntityID}
-	if r.LeftOriginator() {
-		ids = append(ids, r.Owner.NxtEntityID)
-	}
-	return ids
+	// For the Shipping Agent's own commands the owner is the sender until the right leaves it,
+	// so "the owner once the right left the agent" and "the owner" are the same audience.
+	return []string{n.m.Sender.NxtEntityID, r.Terminal.Operator.NxtEntityID, r.Owner.NxtEntityID}
 }
 
 // change tells the Release Light audience of r about an Update or Delete.

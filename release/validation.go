@@ -1,0 +1,168 @@
+package release
+
+import (
+	"fmt"
+	"time"
+)
+
+// Verdict answers "may this transport operator pick up this container now?": Allowed only when
+// every condition of SPEC.md holds, and otherwise every unmet condition in Reasons.
+type Verdict struct {
+	Allowed   bool     `json:"allowed"`
+	Reasons   []string `json:"reasons"`
+	Right     *Right   `json:"-"`
+	OwnerID   string   `json:"-"`
+	PickupFor string   `json:"-"`
+}
+
+// Why a pick-up is refused. Each is a sentence a gate clerk can read out.
+const (
+	ReasonNoRight        = "No active Release Right for this container at this terminal"
+	ReasonSeveralRights  = "Several active Release Rights match this container at this terminal"
+	ReasonPending        = "The Release Right awaits the next party's answer to a transfer"
+	ReasonNoPickupRight  = "No Pick-up Right has been assigned"
+	ReasonOtherOperator  = "The Pick-up Right is assigned to another transport operator"
+	ReasonOtherVehicle   = "The means of transport is not the one of the Pick-up Right"
+	ReasonPickedUp       = "The container has already left the terminal (gate-out received)"
+	ReasonExpired        = "The Release Right has expired"
+	ReasonNotOwnerPickup = "The Pick-up Right was not assigned by the current owner of the Release Right"
+)
+
+// Evaluate judges a pick-up of container c at terminalCode by the transport operator with
+// NxtEntityId transportOperator (empty: whoever holds the Pick-up Right) with means of transport
+// mot (nil: not checked), at now. The overall light must be green and a Pick-up Right assigned
+// by the current owner.
+func (c *Container) Evaluate(terminalCode, transportOperator string, mot *MeansOfTransport, now time.Time) Verdict {
+	var found []*Right
+	for _, r := range c.Rights {
+		if !r.Deleted() && r.Terminal.Code == terminalCode && (r.Active(now) || r.PickedUp()) {
+			found = append(found, r)
+		}
+	}
+	// Rights picked up long ago do not hide an active one.
+	if len(found) > 1 {
+		var active []*Right
+		for _, r := range found {
+			if r.Active(now) {
+				active = append(active, r)
+			}
+		}
+		if len(active) > 0 {
+			found = active
+		}
+	}
+	switch len(found) {
+	case 0:
+		return Verdict{Reasons: []string{ReasonNoRight}}
+	case 1:
+		return evaluate(found[0], terminalCode, transportOperator, mot, now, false)
+	}
+	return Verdict{Reasons: []string{ReasonSeveralRights}}
+}
+
+// evaluate checks every condition on one right. atGateOut judges the pick-up the gate-out being
+// recorded was: the gate-out itself is then no reason.
+func evaluate(r *Right, terminalCode, transportOperator string, mot *MeansOfTransport, now time.Time, atGateOut bool) Verdict {
+	v := Verdict{Right: r, OwnerID: r.Owner.NxtEntityID, Reasons: []string{}}
+	add := func(reason string) { v.Reasons = append(v.Reasons, reason) }
+	if !atGateOut && r.PickedUp() {
+		add(ReasonPickedUp)
+	}
+	if r.Expired(now) {
+		add(ReasonExpired)
+	}
+	l := &r.Lights
+	if l.CommercialRelease != ValueOK {
+		add(fmt.Sprintf("CommercialRelease is %s, not OK", l.CommercialRelease))
+	}
+	if colour, _ := ColourOf(LightCustoms, l.Customs); colour != Green {
+		add(fmt.Sprintf("Customs is %s (%s), not green", l.Customs, colour))
+	}
+	if l.TerminalOperation != ValueDischarged {
+		add(fmt.Sprintf("TerminalOperation is %s, not DISCHARGED", l.TerminalOperation))
+	}
+	if l.TerminalReady != ValueReleased {
+		add(fmt.Sprintf("TerminalReady is %s, not RELEASED", l.TerminalReady))
+	}
+	if r.PendingTo != nil {
+		add(ReasonPending)
+	}
+	switch p := r.Pickup; {
+	case p == nil:
+		add(ReasonNoPickupRight)
+	default:
+		v.PickupFor = p.TransportOperator.NxtEntityID
+		if !p.TransportOperator.Same(&r.Owner) {
+			add(ReasonNotOwnerPickup)
+		}
+		if transportOperator != "" && p.TransportOperator.NxtEntityID != transportOperator {
+			add(ReasonOtherOperator)
+		}
+		if !p.MeansOfTransport.Matches(mot) {
+			add(ReasonOtherVehicle)
+		}
+	}
+	_ = terminalCode
+	v.Allowed = len(v.Reasons) == 0
+	return v
+}
+
+// PickupValidation is a terminal's request "may this transport operator pick up this container
+// now?", answered by a ValidationResponse notification to the terminal listing every unmet condition.
+type PickupValidation struct {
+	PortLoCode        string
+	EquipmentNumber   string
+	TerminalCode      string
+	Terminal          *Terminal
+	TransportOperator PartyRef
+	MeansOfTransport  *MeansOfTransport
+}
+
+// Action implements Command.
+func (p *PickupValidation) Action() string { return "PickupValidation" }
+
+// EventValidationResponse is the event of the answer to a pick-up validation request.
+const EventValidationResponse = "ValidationResponse"
+
+// ValidationBody is the body of a ValidationResponse notification.
+type ValidationBody struct {
+	EquipmentNumber   string            `json:"equipmentNumber"`
+	PortLoCode        string            `json:"portLoCode"`
+	TerminalCode      string            `json:"terminalCode"`
+	TransportOperator *PartyObject      `json:"transportOperator"`
+	MeansOfTransport  *MeansOfTransport `json:"meansOfTransport"`
+	IsValid           bool              `json:"isValid"`
+	Reasons           []string          `json:"reasons"`
+	ReleaseID         *string           `json:"releaseId"`
+	GreenLights       []LightView       `json:"greenLights"`
+	OverallLight      *Colour           `json:"overallLight"`
+}
+
+func (p *PickupValidation) decide(c *Container, n *notifier) []*Right {
+	eq := Key{EquipmentNumber: p.EquipmentNumber}.normalise().EquipmentNumber
+	if p.Terminal == nil {
+		n.notValidated(TypeTerminalEvent, eq, nil, msgInvalidTerminal(p.TerminalCode))
+		return nil
+	}
+	if !p.Terminal.Operator.Same(&n.m.Sender) {
+		n.notValidated(TypeTerminalEvent, eq, nil, msgNotYourTerminal("PickupValidation", eq, p.Terminal.Code))
+		return nil
+	}
+	if p.TransportOperator.Party == nil {
+		n.notValidated(TypeTerminalEvent, eq, nil, msgEntityNotFound(&p.TransportOperator))
+		return nil
+	}
+	v := c.Evaluate(p.Terminal.Code, p.TransportOperator.Party.NxtEntityID, p.MeansOfTransport, n.m.Now)
+	body := ValidationBody{
+		EquipmentNumber: eq, PortLoCode: c.PortLoCode, TerminalCode: p.Terminal.Code,
+		TransportOperator: partyObject(p.TransportOperator.Party), MeansOfTransport: p.MeansOfTransport,
+		IsValid: v.Allowed, Reasons: v.Reasons, GreenLights: []LightView{},
+	}
+	if v.Right != nil {
+		body.ReleaseID = &v.Right.ReleaseID
+		view := v.Right.View(n.m.Now)
+		body.GreenLights, body.OverallLight = view.GreenLights, &view.OverallLight
+	}
+	n.tell(TypeTerminalEvent, EventValidationResponse, eq, v.Right, body, n.m.Sender.NxtEntityID)
+	return nil
+}
