@@ -1,0 +1,108 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// writeStmts are the statements of the write path, prepared once on the writer connection.
+type writeStmts struct {
+	load                          *sql.Stmt
+	rights, notifications, audits *multiInsert
+}
+
+func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err error) {
+	defer func() {
+		if err != nil {
+			ws.close()
+			err = fmt.Errorf("store/sqlite: prepare: %w", err)
+		}
+	}()
+	if ws.load, err = db.PrepareContext(ctx, sqlContainer); err != nil {
+		return ws, err
+	}
+	if ws.rights, err = prepareMulti(ctx, db, sqlUpsertRights, sqlUpsertRightsTail, rightCols); err != nil {
+		return ws, err
+	}
+	if ws.notifications, err = prepareMulti(ctx, db, sqlInsertNotifications, "", notificationCols); err != nil {
+		return ws, err
+	}
+	ws.audits, err = prepareMulti(ctx, db, sqlInsertAudits, "", auditCols)
+	return ws, err
+}
+
+func (ws *writeStmts) close() {
+	if ws.load != nil {
+		ws.load.Close()
+	}
+	ws.rights.close()
+	ws.notifications.close()
+	ws.audits.close()
+}
+
+// writeTx is the writer goroutine's current transaction: the write statements bound to it on first
+// use, and the overlay of the rights its ops changed so far.
+type writeTx struct {
+	tx                            *sql.Tx
+	ws                            *writeStmts
+	load                          *sql.Stmt
+	rights, notifications, audits [len(chunks)]*sql.Stmt
+	overlay                       overlay
+	encode                        chan<- encodeItem
+}
+
+// begin starts the write transaction tx.
+func (w *writeTx) begin(tx *sql.Tx) {
+	w.tx, w.load = tx, nil
+	w.rights, w.notifications, w.audits = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
+	w.overlay.reset()
+}
+
+// apply decides one op inside the transaction: load the container's live rights (through the
+// overlay), let the core decide, record the changed rights in the overlay, and hand the outcome to
+// the encoder, whose rows are inserted at the end of the transaction.
+func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome) (err error) {
+	var c *release.Container
+	if op.EquipmentNumber != "" {
+		eq := strings.ToUpper(strings.TrimSpace(op.EquipmentNumber))
+		if w.load == nil {
+			w.load = w.tx.StmtContext(ctx, w.ws.load)
+		}
+		since := liveSince(op.Audit.At)
+		if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
+			return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+		}
+		w.overlay.apply(c, since)
+	}
+	if *out, err = decide(op, c); err != nil {
+		return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+	}
+	if c != nil {
+		for _, r := range out.Changed {
+			w.overlay.put(r)
+		}
+	}
+	w.encode <- encodeItem{op: op, out: out, rights: c != nil}
+	return nil
+}
+
+// decide calls the op's rule. A panic there is a bug in a rule, but it runs on the writer
+// goroutine: it becomes this op's error instead of taking every other caller down with it.
+func decide(op *store.Op, c *release.Container) (out release.Outcome, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("decide panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	if op.Decide == nil {
+		return out, errors.New("op without Decide")
+	}
+	return op.Decide(c), nil
+}

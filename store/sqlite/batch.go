@@ -1,0 +1,104 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+)
+
+// The rows of a write transaction are inserted at its end with multi-row statements: one
+// statement for up to 64 rows instead of one per row. The statements for each chunk size are
+// prepared once on the writer connection.
+
+// chunks are the row counts the multi-row statements are prepared for, largest first.
+var chunks = [...]int{64, 32, 16, 8, 4, 2, 1}
+
+// multiInsert is one multi-row statement prepared for every chunk size.
+type multiInsert struct {
+	cols  int
+	stmts [len(chunks)]*sql.Stmt
+}
+
+// prepareMulti prepares head + "VALUES (?, ...), ..." + tail for every chunk size.
+func prepareMulti(ctx context.Context, db *sql.DB, head, tail string, cols int) (*multiInsert, error) {
+	m := &multiInsert{cols: cols}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", cols), ", ") + ")"
+	for i, n := range chunks {
+		st, err := db.PrepareContext(ctx, head+" VALUES "+strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")+tail)
+		if err != nil {
+			m.close()
+			return nil, err
+		}
+		m.stmts[i] = st
+	}
+	return m, nil
+}
+
+func (m *multiInsert) close() {
+	if m == nil {
+		return
+	}
+	for _, st := range m.stmts {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// exec inserts the rows flattened in args in as few statements as it can, with the statements
+// bound to tx (bound caches them for the transaction).
+func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx, bound *[len(chunks)]*sql.Stmt, args []any) error {
+	for len(args) > 0 {
+		rows := len(args) / m.cols
+		i := 0
+		for chunks[i] > rows {
+			i++
+		}
+		if bound[i] == nil {
+			bound[i] = tx.StmtContext(ctx, m.stmts[i])
+		}
+		n := chunks[i] * m.cols
+		if _, err := bound[i].ExecContext(ctx, args[:n]...); err != nil {
+			return err
+		}
+		args = args[n:]
+	}
+	return nil
+}
+
+const (
+	rightCols        = 13
+	notificationCols = 9
+	auditCols        = 8
+)
+
+const (
+	sqlUpsertRights = `INSERT INTO rights (release_id, port_lo_code, equipment_number, release_identification,
+    owner_id, pending_to_id, originator_id, terminal_code, status, deleted, created_at, updated_at, state)`
+	sqlUpsertRightsTail = `
+ON CONFLICT (release_id) DO UPDATE SET
+    port_lo_code = excluded.port_lo_code, equipment_number = excluded.equipment_number,
+    release_identification = excluded.release_identification, owner_id = excluded.owner_id,
+    pending_to_id = excluded.pending_to_id, originator_id = excluded.originator_id,
+    terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
+    created_at = excluded.created_at, updated_at = excluded.updated_at, state = excluded.state`
+	sqlInsertNotifications = `INSERT INTO notifications (receiver_id, type, event, equipment_number,
+    release_id, public_reference_id, external_reference_id, stored_on, message)`
+	sqlInsertAudits = `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
+    request, at, rejected, reason)`
+)
+
+// insert writes the encoded rows of the transaction.
+func (w *writeTx) insert(ctx context.Context, r *encoded) error {
+	if err := w.ws.rights.exec(ctx, w.tx, &w.rights, r.rights); err != nil {
+		return fmt.Errorf("store/sqlite: upsert rights: %w", err)
+	}
+	if err := w.ws.notifications.exec(ctx, w.tx, &w.notifications, r.notifications); err != nil {
+		return fmt.Errorf("store/sqlite: insert notifications: %w", err)
+	}
+	if err := w.ws.audits.exec(ctx, w.tx, &w.audits, r.audits); err != nil {
+		return fmt.Errorf("store/sqlite: insert audit records: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,112 @@
+package sqlite
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// The encoder goroutine turns the outcomes of a write transaction into the rows to insert (JSON
+// encoding of rights and notifications is a good part of the cost of an op) while the writer
+// goroutine goes on deciding the next ops: on a machine with two cores the writer, which is the
+// bottleneck, keeps only the database work.
+
+// encodeItem is one decided op to encode, or (with flushed set) the end of a transaction.
+type encodeItem struct {
+	op      *store.Op
+	out     *release.Outcome
+	rights  bool          // store out.Changed (not for ops without a container)
+	flushed chan struct{} // when set: everything before has been encoded
+}
+
+// encoded holds the rows of one write transaction, as flattened column values. The writer
+// goroutine reads them only after the encoder has acknowledged the transaction's flush item.
+type encoded struct {
+	rights        []any
+	rightIndex    map[string]int // release id → index of its row in rights: the last version wins
+	notifications []any
+	audits        []any
+	err           error
+}
+
+func (r *encoded) reset() {
+	clear(r.rights)
+	clear(r.notifications)
+	clear(r.audits)
+	if r.rightIndex == nil {
+		r.rightIndex = make(map[string]int)
+	}
+	clear(r.rightIndex)
+	*r = encoded{rights: r.rights[:0], rightIndex: r.rightIndex, notifications: r.notifications[:0], audits: r.audits[:0]}
+}
+
+// encoder runs until items is closed.
+func encoder(items <-chan encodeItem, r *encoded) {
+	for it := range items {
+		if it.flushed != nil {
+			close(it.flushed)
+			continue
+		}
+		if r.err != nil {
+			continue // the transaction fails anyway
+		}
+		if err := r.add(it); err != nil {
+			r.err = fmt.Errorf("store/sqlite: apply %s on %q: %w", it.op.Audit.Action, it.op.EquipmentNumber, err)
+		}
+	}
+}
+
+// add encodes the rows of one op.
+func (r *encoded) add(it encodeItem) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("encode: panic: %v", p)
+		}
+	}()
+	out := it.out
+	if it.rights {
+		for _, right := range out.Changed {
+			if err := r.addRight(right); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range out.Notifications {
+		n := &out.Notifications[i]
+		// MarshalJSON is what json.Marshal would call; calling it directly saves json.Marshal's
+		// second pass over the (already compact) output.
+		msg, err := n.MarshalJSON()
+		if err != nil {
+			return fmt.Errorf("encode %s notification to %s: %w", n.Event, n.ReceiverID, err)
+		}
+		r.notifications = append(r.notifications, n.ReceiverID, n.Type, n.Event, n.EquipmentNumber, n.ReleaseID,
+			n.PublicReferenceID, nullString(n.ExternalReferenceID), nanos(n.Timestamp), msg)
+	}
+	a := &it.op.Audit
+	r.audits = append(r.audits, a.PublicReferenceID, a.CompanyID, a.Action, a.EquipmentNumber,
+		nullBytes(a.Request), nanos(a.At), out.Rejected, out.Reason)
+	return nil
+}
+
+func (r *encoded) addRight(right *release.Right) error {
+	state, err := json.Marshal(right)
+	if err != nil {
+		return fmt.Errorf("encode right %s: %w", right.ReleaseID, err)
+	}
+	var pendingTo any
+	if right.PendingTo != nil {
+		pendingTo = right.PendingTo.NxtEntityID
+	}
+	row := [rightCols]any{right.ReleaseID, right.PortLoCode, right.Key.EquipmentNumber, right.Key.ReleaseIdentification,
+		right.Owner.NxtEntityID, pendingTo, right.Originator.NxtEntityID, right.Terminal.Code,
+		int64(right.Status), right.Deleted(), nanos(right.CreatedAt), nanos(right.UpdatedAt), state}
+	if i, ok := r.rightIndex[right.ReleaseID]; ok {
+		copy(r.rights[i:i+rightCols], row[:])
+		return nil
+	}
+	r.rightIndex[right.ReleaseID] = len(r.rights)
+	r.rights = append(r.rights, row[:]...)
+	return nil
+}

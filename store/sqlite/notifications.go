@@ -1,0 +1,99 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/portlight/portlight/store"
+)
+
+const sqlNotificationColumns = `SELECT seq, receiver_id, type, event, equipment_number, release_id,
+    public_reference_id, external_reference_id, stored_on, message FROM notifications`
+
+// Notifications implements store.Store: the notifications matching q, in the order they were
+// stored (seq), which is also the order AfterSeq pages in.
+func (s *Store) Notifications(ctx context.Context, q store.NotificationQuery) ([]store.StoredNotification, error) {
+	var b strings.Builder
+	b.WriteString(sqlNotificationColumns)
+	args := make([]any, 0, 9)
+	where := func(cond string, arg any) {
+		if len(args) == 0 {
+			b.WriteString(" WHERE ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(cond)
+		args = append(args, arg)
+	}
+	for _, f := range []struct{ col, val string }{
+		{"receiver_id", q.ReceiverID}, {"event", q.Event}, {"equipment_number", q.EquipmentNumber},
+		{"public_reference_id", q.PublicReferenceID}, {"release_id", q.ReleaseID},
+	} {
+		if f.val != "" {
+			where(f.col+" = ?", f.val)
+		}
+	}
+	if !q.From.IsZero() {
+		where("stored_on >= ?", nanos(q.From))
+	}
+	if !q.To.IsZero() {
+		where("stored_on < ?", nanos(q.To))
+	}
+	if q.AfterSeq > 0 {
+		where("seq > ?", q.AfterSeq)
+	}
+	b.WriteString(" ORDER BY seq")
+	if q.Limit > 0 {
+		b.WriteString(" LIMIT ?")
+		args = append(args, q.Limit)
+	}
+	rows, err := s.r.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []store.StoredNotification
+	for rows.Next() {
+		var n store.StoredNotification
+		var ext sql.NullString
+		var storedOn int64
+		if err := rows.Scan(&n.Seq, &n.ReceiverID, &n.Type, &n.Event, &n.EquipmentNumber, &n.ReleaseID,
+			&n.PublicReferenceID, &ext, &storedOn, &n.Message); err != nil {
+			return nil, fmt.Errorf("store/sqlite: notifications: %w", err)
+		}
+		n.ExternalReferenceID = fromNullString(ext)
+		n.StoredOn = fromNanos(storedOn)
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store/sqlite: notifications: %w", err)
+	}
+	return out, nil
+}
+
+const sqlNotificationReceivers = `SELECT DISTINCT receiver_id FROM notifications
+WHERE public_reference_id = ? ORDER BY receiver_id`
+
+// NotificationReceivers implements store.Store: the companies notified under publicReferenceID,
+// sorted.
+func (s *Store) NotificationReceivers(ctx context.Context, publicReferenceID string) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, sqlNotificationReceivers, publicReferenceID)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: notification receivers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store/sqlite: notification receivers: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store/sqlite: notification receivers: %w", err)
+	}
+	return out, nil
+}

@@ -1,0 +1,145 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// maxGroupOps bounds how many ops one group transaction takes from the queue (a single Apply with
+// more ops is still taken whole: its ops commit together).
+const maxGroupOps = 256
+
+// request is one Apply call waiting for the writer goroutine.
+type request struct {
+	ops  []store.Op
+	outs []release.Outcome
+	err  error
+	done chan struct{} // closed by the writer once outs and err are set
+}
+
+// Apply implements store.Store. The ops are handed to the writer goroutine, which applies them in
+// one transaction (with whatever other ops were queued at the same time) and answers once that
+// transaction is committed. ctx is honoured while waiting for the writer to take the ops; once
+// taken they are applied even if the caller stops waiting.
+func (s *Store) Apply(ctx context.Context, ops ...store.Op) ([]release.Outcome, error) {
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	req := &request{ops: ops, done: make(chan struct{})}
+	select {
+	case s.reqs <- req:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-s.quit:
+		return nil, ErrClosed
+	}
+	select {
+	case <-req.done:
+		return req.outs, req.err
+	case <-ctx.Done():
+		// The ops will still be committed (or have been): the caller just does not wait to know.
+		return nil, ctx.Err()
+	}
+}
+
+// run is the writer goroutine: it takes a request, gathers the ones already waiting behind it,
+// commits them as one group and answers them all; until Close.
+func (s *Store) run() {
+	defer close(s.stopped)
+	group := make([]*request, 0, 64)
+	for {
+		select {
+		case <-s.quit:
+			return
+		case req := <-s.reqs:
+			group = append(group[:0], req)
+			n := len(req.ops)
+		gather:
+			for n < maxGroupOps {
+				select {
+				case req := <-s.reqs:
+					group = append(group, req)
+					n += len(req.ops)
+				default:
+					break gather
+				}
+			}
+			s.groups++
+			s.groupedOps += int64(n)
+			s.commitGroup(group)
+			clear(group)
+		}
+	}
+}
+
+// commitGroup applies the requests of a group in arrival order in one transaction. When that
+// fails, each request is retried alone in its own transaction, so that one bad op (a Decide that
+// panics, an outcome that cannot be stored) fails only its own caller.
+func (s *Store) commitGroup(group []*request) {
+	err := s.inTx(group)
+	if err != nil && len(group) > 1 {
+		for _, req := range group {
+			req.err = s.inTx([]*request{req})
+			finish(req)
+		}
+		return
+	}
+	for _, req := range group {
+		req.err = err
+		finish(req)
+	}
+}
+
+func finish(req *request) {
+	if req.err != nil {
+		req.outs = nil
+	}
+	close(req.done)
+}
+
+// inTx applies every op of reqs in one write transaction and commits it.
+func (s *Store) inTx(reqs []*request) error {
+	ctx := context.Background()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: begin: %w", err)
+	}
+	w := &s.wtx
+	w.begin(tx)
+	s.enc.reset()
+	for _, req := range reqs {
+		req.outs = make([]release.Outcome, len(req.ops))
+		for i := range req.ops {
+			if err = w.apply(ctx, &req.ops[i], &req.outs[i]); err != nil {
+				break
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	// Wait for the encoder to catch up: after this, s.enc is the writer's to read.
+	flushed := make(chan struct{})
+	w.encode <- encodeItem{flushed: flushed}
+	<-flushed
+	if err == nil {
+		err = s.enc.err
+	}
+	if err == nil {
+		err = w.insert(ctx, &s.enc)
+	}
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store/sqlite: commit: %w", err)
+	}
+	return nil
+}

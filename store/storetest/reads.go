@@ -1,0 +1,119 @@
+package storetest
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+const day = 24 * time.Hour
+
+// testLiveWindow: a container is the rights of its port and equipment number created within
+// release.LiveWindow, both as Container reads it and as Apply hands it to Decide.
+func testLiveWindow(t *testing.T, w *world) {
+	eq, other := EquipmentNumber(20), EquipmentNumber(21)
+	old := w.release(Port, eq, "OLD", nil, base.Add(-release.LiveWindow-day))
+	cur := w.release(Port, eq, "NEW", nil, base)
+	w.release(OtherPort, eq, "NEW", nil, base)
+	w.release(Port, other, "NEW", nil, base)
+
+	if got := releaseIDs(w.container(Port, eq, base).Rights); !slices.Equal(got, []string{cur.ReleaseID}) {
+		t.Errorf("Container at %s: %v, want only %s (the other is older than the live window)", base, got, cur.ReleaseID)
+	}
+	earlier := base.Add(-50 * day)
+	if got, want := releaseIDs(w.container(Port, eq, earlier).Rights), releaseIDs([]*release.Right{old, cur}); !slices.Equal(got, want) {
+		t.Errorf("Container at %s: %v, want %v", earlier, got, want)
+	}
+	if c := w.container(Port, EquipmentNumber(22), base); len(c.Rights) != 0 {
+		t.Errorf("Container of an unknown equipment number has %d rights", len(c.Rights))
+	}
+
+	// Apply decides on the container as of the op's time.
+	var seen []string
+	m := w.meta(Agent, base.Add(time.Minute))
+	w.apply(store.Op{
+		PortLoCode: Port, EquipmentNumber: eq,
+		Decide: func(c *release.Container) release.Outcome {
+			if c == nil {
+				t.Errorf("Decide got a nil container for %s", eq)
+				return release.Outcome{}
+			}
+			seen = releaseIDs(c.Rights)
+			return release.Outcome{}
+		},
+		Audit: store.Audit{PublicReferenceID: m.PublicReferenceID, CompanyID: Agent.NxtEntityID, Action: "Look", EquipmentNumber: eq, At: m.Now},
+	})
+	if !slices.Equal(seen, []string{cur.ReleaseID}) {
+		t.Errorf("Decide saw %v, want only the live %s", seen, cur.ReleaseID)
+	}
+}
+
+// testDeletedRights: a deleted right stays in its container (the core skips it, and still needs it
+// to tell a resubmission from a duplicate), and a new release of the same key can follow it.
+func testDeletedRights(t *testing.T, w *world) {
+	eq := EquipmentNumber(23)
+	r := w.release(Port, eq, "R1", nil, base)
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(eq, "R1"), Reason: "wrong vessel"}
+	out := w.accepted(CommandOp(Port, eq, del, w.meta(Agent, base.Add(time.Minute))))
+	c := w.container(Port, eq, base.Add(2*time.Minute))
+	sameRights(t, c.Rights, out.Changed)
+	if !c.Rights[0].Deleted() {
+		t.Fatalf("the deleted right was stored as not deleted")
+	}
+	again := w.release(Port, eq, "R1", nil, base.Add(3*time.Minute))
+	c = w.container(Port, eq, base.Add(4*time.Minute))
+	if got, want := releaseIDs(c.Rights), releaseIDs([]*release.Right{r, again}); !slices.Equal(got, want) {
+		t.Errorf("after delete and resubmission the container holds %v, want %v", got, want)
+	}
+}
+
+// testRightsAssignedTo: the rights a company owns or has pending in a port, deleted ones excepted.
+func testRightsAssignedTo(t *testing.T, w *world) {
+	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
+	// r1 stays with the agent; r2 is pending to the forwarder; r3 the forwarder accepted;
+	// r4 the forwarder accepted, then the agent deleted; r5 is pending to the forwarder in another port.
+	r1 := w.release(Port, EquipmentNumber(30), "R1", nil, at(0))
+	r2 := w.release(Port, EquipmentNumber(31), "R2", &Forwarder, at(1))
+	r3 := w.release(Port, EquipmentNumber(32), "R3", &Forwarder, at(2))
+	w.rightAction(release.ActionAccept, EquipmentNumber(32), "R3", Agent, Forwarder, Forwarder, at(3))
+	w.release(Port, EquipmentNumber(33), "R4", &Forwarder, at(4))
+	w.rightAction(release.ActionAccept, EquipmentNumber(33), "R4", Agent, Forwarder, Forwarder, at(5))
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(EquipmentNumber(33), "R4")}
+	w.accepted(CommandOp(Port, EquipmentNumber(33), del, w.meta(Agent, at(6))))
+	r5 := w.release(OtherPort, EquipmentNumber(34), "R5", &Forwarder, at(7))
+
+	for _, tc := range []struct {
+		company, port string
+		want          []*release.Right
+	}{
+		{Forwarder.NxtEntityID, Port, []*release.Right{r2, r3}},
+		{Agent.NxtEntityID, Port, []*release.Right{r1, r2}},
+		{Forwarder.NxtEntityID, OtherPort, []*release.Right{r5}},
+		{Agent.NxtEntityID, OtherPort, []*release.Right{r5}},
+		{Haulier.NxtEntityID, Port, nil},
+		{Operator.NxtEntityID, Port, nil},
+	} {
+		got, err := w.s.RightsAssignedTo(w.ctx, tc.company, tc.port)
+		if err != nil {
+			t.Fatalf("RightsAssignedTo(%s, %s): %v", tc.company, tc.port, err)
+		}
+		if g, want := releaseIDs(got), releaseIDs(tc.want); !slices.Equal(g, want) {
+			t.Errorf("RightsAssignedTo(%s, %s) = %v, want %v", tc.company, tc.port, g, want)
+		}
+		for _, r := range got {
+			if !r.AssignedTo(tc.company) {
+				t.Errorf("RightsAssignedTo(%s, %s) returned %s, owned by %s", tc.company, tc.port, r.ReleaseID, r.Owner.NxtEntityID)
+			}
+		}
+	}
+	// The rights come back in their current state.
+	rs, _ := w.s.RightsAssignedTo(w.ctx, Forwarder.NxtEntityID, Port)
+	for _, r := range rs {
+		if r.ReleaseID == r3.ReleaseID && (r.Owner.NxtEntityID != Forwarder.NxtEntityID || r.Status != release.StatusAccepted) {
+			t.Errorf("accepted right read back owned by %s with status %s", r.Owner.NxtEntityID, r.Status)
+		}
+	}
+}
