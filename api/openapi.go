@@ -71,6 +71,36 @@ var (
 		query:       []string{"EORI", "DUNS", "VAT", "NxtEntityId", "entityName", "apcsCode", "page", "pageSize"},
 		status:      200, answer: service.EntitySearch{},
 	}
+	docTerminalEvent = doc{
+		summary: "Report a terminal event", tag: "Terminal Operator",
+		description: "Asynchronous. Discharge, Release, Block, SelectForScan, GateOut, or CustomsOverwrite (also the release's Shipping Agent), for a container at one of the caller's terminals.",
+		body:        terminalEventBody{}, status: 202, answer: service.Receipt{},
+	}
+	docValidation = doc{
+		summary: "Ask whether a transport operator may pick up the container", tag: "Terminal Operator",
+		description: "Asynchronous: a ValidationResponse notification lists every unmet condition.",
+		body:        validationBody{}, status: 202, answer: service.Receipt{},
+	}
+	docGateCheck = doc{
+		summary: "Gate check", tag: "Terminal Operator",
+		description: "Synchronous: may the transport operator (NxtEntityId) take the container out now? licensePlate, eniNumber or trainReference, when given, must match the Pick-up Right.",
+		query:       []string{"terminalCode", "transportOperator", "licensePlate", "eniNumber", "trainReference"}, status: 200, answer: service.GateCheck{},
+	}
+	docPickup = doc{
+		summary: "Assign, update or revoke the Pick-up Right", tag: "Transport Operator",
+		description: "Asynchronous. The current owner of an accepted Release Right names the truck and driver, barge or train.",
+		body:        pickupBody{}, status: 202, answer: service.Receipt{},
+	}
+	docCustomsFeed = doc{
+		summary: "Customs status feed (CCRM)", tag: "Customs",
+		description: "Asynchronous. Sets the Customs and CustomsProgress lights; a status before the commercial release is kept and applied when it is created.",
+		body:        customsStatusBody{}, status: 202, answer: service.Receipt{},
+	}
+	docCustomsGet = doc{
+		summary: "CCRM GET: customs status of a container", tag: "Customs",
+		description: "Synchronous, for parties entitled to the container; metered per container per company per month.",
+		status:      200, answer: service.CustomsView{},
+	}
 	docHealth  = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
 	docOpenAPI = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
 )

@@ -86,15 +86,8 @@ func parseRightAction(raw []byte, port, eq string) (service.Request, error) {
 	if err := decodeJSON(raw, &b); err != nil {
 		return service.Request{}, err
 	}
-	var mismatch []string
-	if !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
-		mismatch = append(mismatch, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
-	}
-	if !strings.EqualFold(strings.TrimSpace(b.EquipmentNumber), eq) {
-		mismatch = append(mismatch, "Route parameter 'EquipmentNumber' does not match with EquipmentNumber from body")
-	}
-	if len(mismatch) > 0 {
-		return service.Request{}, service.Errorf(service.CodeInvalid, "%s", strings.Join(mismatch, ";"))
+	if err := routeMatches(port, eq, b.PortLoCode, b.EquipmentNumber); err != nil {
+		return service.Request{}, err
 	}
 	action, err := rightActionType(b.ActionType)
 	if err != nil {

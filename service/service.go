@@ -99,5 +99,10 @@ func (s *Service) resolve(ctx context.Context, port string, cmd release.Command)
 	case *release.RightAction:
 		ref(&c.ReleaseFrom)
 		ref(&c.ReleaseTo)
+	case *release.TerminalEvent:
+		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
+	case *release.PickupValidation:
+		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
+		ref(&c.TransportOperator)
 	}
 }

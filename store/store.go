@@ -20,8 +20,8 @@ var ErrNotFound = errors.New("not found")
 var ErrConflict = errors.New("conflict")
 
 // Op is one command applied to one container. Decide is the pure rule of the core, called with the
-// container's current state inside the store's write path; whatever it returns is committed
-// together with the audit record. An Op with an empty EquipmentNumber concerns no container:
+// container's current state (rights and facts) inside the store's write path; whatever it returns
+// is committed together with the audit record (Outcome.Facts, when not nil, replaces the facts). An Op with an empty EquipmentNumber concerns no container:
 // Decide is called with nil and only its notifications are kept (generic-service answers).
 type Op struct {
 	PortLoCode      string
@@ -77,13 +77,27 @@ type NotificationQuery struct {
 	Limit             int
 }
 
+// ContainerRef names one container.
+type ContainerRef struct {
+	PortLoCode      string
+	EquipmentNumber string
+}
+
+// CCRMUsage is one line of the CCRM billing report: a company and the containers it read in a month.
+type CCRMUsage struct {
+	CompanyID  string
+	Month      string
+	Containers int
+}
+
 // Store is the database of the platform.
 type Store interface {
 	// Apply applies ops in order, each against the state the previous ones left, and returns once
 	// their state changes, audit records and notifications are durably committed. Commands for the
 	// same container never run against the same old state, whatever node or goroutine sends them.
 	Apply(ctx context.Context, ops ...Op) ([]release.Outcome, error)
-	// Container returns the live rights of one container (see release.LiveWindow) as of now.
+	// Container returns the live rights of one container (see release.LiveWindow) as of now, and
+	// its facts (release.Facts, as the last Outcome.Facts that concerned it left them).
 	Container(ctx context.Context, portLoCode, equipmentNumber string, now time.Time) (*release.Container, error)
 	// RightsAssignedTo returns the rights a company owns or has pending in a port, not deleted.
 	RightsAssignedTo(ctx context.Context, companyID, portLoCode string) ([]*release.Right, error)
@@ -93,6 +107,14 @@ type Store interface {
 	NotificationReceivers(ctx context.Context, publicReferenceID string) ([]string, error)
 	// AuditTrail returns the audit records of one publicReferenceId, or all of one equipment number.
 	AuditTrail(ctx context.Context, publicReferenceID, equipmentNumber string) ([]AuditRecord, error)
+	// DueForExpiry returns up to limit containers having a right that is not deleted, not archived,
+	// not yet Expired, and whose release.Right.ExpiresAt() is not after now.
+	DueForExpiry(ctx context.Context, now time.Time, limit int) ([]ContainerRef, error)
+	// RecordCCRMUse counts one metered CCRM GET of a container by a company in a month ("2026-11");
+	// the same container, company and month count once.
+	RecordCCRMUse(ctx context.Context, companyID, portLoCode, equipmentNumber, month string) error
+	// CCRMUsage returns, per company, how many containers it read in month.
+	CCRMUsage(ctx context.Context, month string) ([]CCRMUsage, error)
 
 	Registry
 	Close() error
