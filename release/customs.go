@@ -21,10 +21,13 @@ var CustomsProgressValues = []string{ValuePartiallyCleared, ValueCleared}
 // CustomsFact is the latest customs status known for a container, kept even when no release
 // exists yet (customs often knows first) and applied to releases created later.
 type CustomsFact struct {
-	Status   string    `json:"status,omitempty"`
-	Progress string    `json:"progress,omitempty"`
-	Source   string    `json:"source,omitempty"`
-	At       time.Time `json:"at"`
+	Status   string `json:"status,omitempty"`
+	Progress string `json:"progress,omitempty"`
+	// BillOfLadingNumbers are the bills the status was given for (none: the whole container); a
+	// release created later gets the status only when it has one of them.
+	BillOfLadingNumbers []string  `json:"billOfLadingNumbers,omitempty"`
+	Source              string    `json:"source,omitempty"`
+	At                  time.Time `json:"at"`
 }
 
 // Facts are what the platform knows of a container apart from its releases.
@@ -66,9 +69,10 @@ func (s *CustomsStatus) decide(c *Container, n *notifier) []*Right {
 	if s.EventDateTimeUtc != nil {
 		at = *s.EventDateTimeUtc
 	}
-	fact := CustomsFact{Status: s.Status, Progress: s.Progress, Source: s.Source, At: at}
-	if old := c.Facts.Customs; old != nil {
-		// A status without progress (or the reverse) keeps the other half of what was known.
+	fact := CustomsFact{Status: s.Status, Progress: s.Progress, BillOfLadingNumbers: slices.Clone(s.BillOfLadingNumbers), Source: s.Source, At: at}
+	if old := c.Facts.Customs; old != nil && slices.Equal(old.BillOfLadingNumbers, fact.BillOfLadingNumbers) {
+		// A status without progress (or the reverse) keeps the other half of what was known
+		// for the same bills of lading.
 		if fact.Status == "" {
 			fact.Status = old.Status
 		}
@@ -118,17 +122,17 @@ func billsOverlap(have, given []string) bool {
 	return false
 }
 
-// applyCustoms sets the customs lights of r and tells its stakeholders; it reports whether
-// anything changed. CustomsProgress turns CLEARED by itself when Customs turns green.
-func applyCustoms(r *Right, n *notifier, status, progress string) bool {
+// applyCustoms sets the customs lights of r and tells its stakeholders (and extra); it reports
+// whether anything changed. CustomsProgress turns CLEARED by itself when Customs turns green.
+func applyCustoms(r *Right, n *notifier, status, progress string, extra ...string) bool {
 	changed := false
 	if status != "" && r.Lights.Customs != status {
 		old := r.Lights.Customs
 		r.Lights.Customs = status
-		n.lightChanged(r, LightCustoms, &old)
+		n.lightChanged(r, LightCustoms, &old, extra...)
 		changed = true
 		before := r.Lights.CustomsProgress
-		clearCustomsProgress(r, n)
+		clearCustomsProgress(r, n, extra...)
 		if r.Lights.CustomsProgress != before && progress == ValueCleared {
 			progress = ""
 		}
@@ -136,17 +140,19 @@ func applyCustoms(r *Right, n *notifier, status, progress string) bool {
 	if progress != "" && r.Lights.CustomsProgress != progress {
 		old := r.Lights.CustomsProgress
 		r.Lights.CustomsProgress = progress
-		n.lightChanged(r, LightCustomsProgress, &old)
+		n.lightChanged(r, LightCustomsProgress, &old, extra...)
 		changed = true
 	}
 	return changed
 }
 
 // applyKnownCustoms gives a new release the customs status already known for its container
-// (within LiveWindow), telling its stakeholders as for any light change.
-func applyKnownCustoms(r *Right, f Facts, n *notifier) {
-	if f.Customs == nil || n.m.Now.Sub(f.Customs.At) > LiveWindow {
+// (within LiveWindow, and for one of its bills of lading when the status named bills), telling
+// its stakeholders as for any light change, and extra: the first Release Party, which is told
+// of the creation of the release too.
+func applyKnownCustoms(r *Right, f Facts, n *notifier, extra ...string) {
+	if f.Customs == nil || n.m.Now.Sub(f.Customs.At) > LiveWindow || !billsOverlap(r.Key.BillOfLadingNumbers, f.Customs.BillOfLadingNumbers) {
 		return
 	}
-	applyCustoms(r, n, f.Customs.Status, f.Customs.Progress)
+	applyCustoms(r, n, f.Customs.Status, f.Customs.Progress, extra...)
 }

@@ -43,6 +43,10 @@ func (i *Ingestion) decide(c *Container, n *notifier) []*Right {
 		n.notValidated(TypeReleaseLight, eq, nil, msgMissingParameters(missing))
 		return nil
 	}
+	if !slices.Contains(IngestionActions, i.ActionType) {
+		n.notValidated(TypeReleaseLight, eq, nil, msgUnknownAction("Commercial Release", i.ActionType))
+		return nil
+	}
 	if !checkEquipment(eq, n, TypeReleaseLight) {
 		return nil
 	}
@@ -60,9 +64,12 @@ func (i *Ingestion) decide(c *Container, n *notifier) []*Right {
 	}
 	// An expired right stays expired: an Update may postpone the expiration before it passes,
 	// not revive the right after (that would depend on whether the expiry was recorded yet, and
-	// could make two live releases of one key once the key was released again).
-	if i.ActionType == ActionUpdate && r.Expired(n.m.Now) {
-		n.notValidated(TypeReleaseLight, eq, r, msgUpdateExpired(eq))
+	// could make two live releases of one key once the key was released again). Nor may Block,
+	// Unblock or Revoke act on it: Revoke would overwrite the recorded status Expired (and the
+	// expiry would then be recorded, and told, a second time), and Block would succeed or not
+	// depending on whether the expiry scheduler had run. Delete still clears it away.
+	if i.ActionType != ActionDelete && r.Expired(n.m.Now) {
+		n.notValidated(TypeReleaseLight, eq, r, msgIngestExpired(i.ActionType, eq))
 		return nil
 	}
 	next := r.Clone()
@@ -157,7 +164,7 @@ func (i *Ingestion) release(c *Container, n *notifier) []*Right {
 	}
 	// The seeds show originalValue null on the creation of a commercial release.
 	n.lightChanged(r, LightCommercialRelease, nil, firstParty)
-	applyKnownCustoms(r, c.Facts, n)
+	applyKnownCustoms(r, c.Facts, n, firstParty)
 	if i.ReleaseTo.Given() {
 		if transfer(r, n, ActionTransfer, &i.ReleaseTo, i.Reason) {
 			r.GivenAtRelease = true
@@ -272,7 +279,8 @@ func dropPickup(r *Right, n *notifier) {
 		return
 	}
 	old := r.Lights.PickupLight
+	mot := r.Pickup.MeansOfTransport.clone()
 	r.Pickup = nil
 	r.Lights.PickupLight = ValueRevoked
-	n.lightChanged(r, LightPickup, &old)
+	n.pickupChanged(r, old, mot)
 }

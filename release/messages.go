@@ -84,10 +84,6 @@ func msgPickedUp(action, equipment string) string {
 	return fmt.Sprintf("No %s action processed on %s: the container has already been picked up (gate-out received)", action, equipment)
 }
 
-func msgUpdateExpired(equipment string) string {
-	return fmt.Sprintf("No Commercial Release action Update processed on %s: the Release Right has expired; submit a new release", equipment)
-}
-
 func msgNothingToRevoke(equipment string) string {
 	return fmt.Sprintf("No Commercial Release action Revoke processed on %s: the Release Right is already with its originator", equipment)
 }
@@ -170,4 +166,12 @@ func msgPickupAlreadyAssigned(equipment string) string {
 
 func msgInvalidMeansOfTransport(action, equipment string, err error) string {
 	return fmt.Sprintf("Unable to perform Pickup action %s on %s: %v", action, equipment, err)
+}
+
+func msgUnknownAction(kind, action string) string {
+	return fmt.Sprintf("No action processed: %q is not a %s actionType", action, kind)
+}
+
+func msgIngestExpired(action, equipment string) string {
+	return fmt.Sprintf("No Commercial Release action %s processed on %s: the Release Right has expired; submit a new release", action, equipment)
 }

@@ -2,6 +2,7 @@ package release
 
 import (
 	"errors"
+	"slices"
 	"strings"
 )
 
@@ -59,6 +60,32 @@ func (m *MeansOfTransport) Validate() error {
 	return nil
 }
 
+// clone returns a deep copy of m (nil for nil), so that a Pick-up Right never shares its vehicle
+// with a command or with the right it was copied from.
+func (m *MeansOfTransport) clone() *MeansOfTransport {
+	if m == nil {
+		return nil
+	}
+	c := *m
+	if m.Truck != nil {
+		t := *m.Truck
+		if t.Driver != nil {
+			d := *t.Driver
+			t.Driver = &d
+		}
+		c.Truck = &t
+	}
+	if m.Barge != nil {
+		b := *m.Barge
+		c.Barge = &b
+	}
+	if m.Rail != nil {
+		r := *m.Rail
+		c.Rail = &r
+	}
+	return &c
+}
+
 // maskBadge keeps only the last two characters of a badge number ("**12"): the platform never
 // stores a driver's badge in clear.
 func maskBadge(b string) string {
@@ -77,9 +104,9 @@ func (m *MeansOfTransport) Matches(given *MeansOfTransport) bool {
 	if m.Type != given.Type {
 		return false
 	}
-	same := func(a, b string) bool {
-		return strings.EqualFold(strings.ReplaceAll(a, " ", ""), strings.ReplaceAll(b, " ", ""))
-	}
+	// Plates and references are compared as a gate camera reads them: "1-ABC-123", "1 abc 123"
+	// and "1ABC123" are one truck.
+	same := func(a, b string) bool { return strings.EqualFold(plain(a), plain(b)) }
 	switch m.Type {
 	case TransportTruck:
 		return given.Truck == nil || same(m.Truck.LicensePlate, given.Truck.LicensePlate)
@@ -89,6 +116,17 @@ func (m *MeansOfTransport) Matches(given *MeansOfTransport) bool {
 		return given.Rail == nil || same(m.Rail.TrainReference, given.Rail.TrainReference)
 	}
 	return false
+}
+
+// plain drops the separators people and cameras write differently in plates and numbers.
+func plain(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '.', '_':
+			return -1
+		}
+		return r
+	}, s)
 }
 
 // PickupAction assigns, updates or revokes the Pick-up Right: the driver, barge or train the
@@ -113,6 +151,11 @@ type MeansOfTransportChange struct {
 func (p *PickupAction) decide(c *Container, n *notifier) []*Right {
 	key := p.Key.normalise()
 	eq := key.EquipmentNumber
+	if !slices.Contains(PickupActions, p.ActionType) {
+		// Without this an unknown actionType would act as Update.
+		n.notValidated(TypeReleaseLight, eq, nil, msgUnknownAction("Pickup", p.ActionType))
+		return nil
+	}
 	r := c.Find(key, notDeleted)
 	if r == nil {
 		n.notValidated(TypeReleaseLight, eq, nil, msgRightNotFound(key))
@@ -142,18 +185,18 @@ func (p *PickupAction) decide(c *Container, n *notifier) []*Right {
 	}
 	var mot *MeansOfTransport
 	if p.ActionType != PickupRevoke {
-		if err := p.MeansOfTransport.Validate(); err != nil {
+		// A copy: Validate masks the badge, and the command is the caller's.
+		mot = p.MeansOfTransport.clone()
+		if err := mot.Validate(); err != nil {
 			n.notValidated(TypeReleaseLight, eq, r, msgInvalidMeansOfTransport(p.ActionType, eq, err))
 			return nil
 		}
-		mot = p.MeansOfTransport
 	}
 	next := r.Clone()
 	next.UpdatedAt = n.m.Now
 	var old *MeansOfTransport
 	if next.Pickup != nil {
-		prev := next.Pickup.MeansOfTransport
-		old = &prev
+		old = next.Pickup.MeansOfTransport.clone()
 	}
 	oldLight := next.Lights.PickupLight
 	if mot == nil {
@@ -163,11 +206,21 @@ func (p *PickupAction) decide(c *Container, n *notifier) []*Right {
 		next.Pickup = &PickupRight{TransportOperator: *sender, MeansOfTransport: *mot, AssignedAt: n.m.Now}
 		next.Lights.PickupLight = ValueAssigned
 	}
-	body := n.lightBody(next, LightPickup, &oldLight)
-	if mot != nil {
-		body.TransportOperator = partyObject(sender)
-	}
-	body.MeansOfTransport = MeansOfTransportChange{OldMeansOfTransport: old, NewMeansOfTransport: mot}
-	n.tellLight(next, body)
+	n.pickupChanged(next, oldLight, old)
 	return []*Right{next}
+}
+
+// pickupChanged tells the Release Light audience of r (and extra) that PickupLight went from
+// oldLight to its value now, in the seeds' body: transportOperator while a Pick-up Right is
+// assigned, and meansOfTransport {oldMeansOfTransport, newMeansOfTransport} always, whoever made
+// the change (the Transport Operator, or the agent's Revoke that takes the right back).
+func (n *notifier) pickupChanged(r *Right, oldLight string, old *MeansOfTransport, extra ...string) {
+	body := n.lightBody(r, LightPickup, &oldLight)
+	change := MeansOfTransportChange{OldMeansOfTransport: old}
+	if r.Pickup != nil {
+		body.TransportOperator = partyObject(&r.Pickup.TransportOperator)
+		change.NewMeansOfTransport = r.Pickup.MeansOfTransport.clone()
+	}
+	body.MeansOfTransport = change
+	n.tellLight(r, body, extra...)
 }

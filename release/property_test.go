@@ -23,15 +23,21 @@ import (
 // replays it alone and logs every step. -prop.seed picks another set of sequences.
 var (
 	propSeed      = flag.Uint64("prop.seed", 1, "seed of the first random sequence of the property test")
-	propSequences = flag.Int("prop.sequences", 300, "how many random sequences the property test plays")
+	propSequences = flag.Int("prop.sequences", 400, "how many random sequences the property test plays (250 under -race)")
 	propSteps     = flag.Int("prop.steps", 80, "commands per random sequence")
 )
 
 func TestProperty(t *testing.T) {
 	n := *propSequences
-	if testing.Short() {
+	sequencesGiven := false
+	flag.Visit(func(f *flag.Flag) { sequencesGiven = sequencesGiven || f.Name == "prop.sequences" })
+	switch {
+	case testing.Short():
 		n = min(n, 50)
+	case raceEnabled && !sequencesGiven:
+		n = min(n, 250)
 	}
+	accepted := map[string]int{}
 	for i := 0; i < n; i++ {
 		seed := *propSeed + uint64(i)
 		p := newPlay(seed)
@@ -44,7 +50,11 @@ func TestProperty(t *testing.T) {
 		if n == 1 {
 			t.Logf("steps:\n%s", strings.Join(p.log, "\n"))
 		}
+		for k, v := range p.accepted {
+			accepted[k] += v
+		}
 	}
+	t.Logf("accepted: %v", accepted)
 }
 
 // play is one random sequence: its companies, terminals, containers (as a store holds them) and clock.
@@ -57,6 +67,9 @@ type play struct {
 	now        time.Time
 	refs, rels int
 	log        []string
+	// accepted counts, per action, the commands that changed something (or, for a validation,
+	// found the pick-up valid), so the test can tell that the generators reach every rule.
+	accepted map[string]int
 }
 
 // Small pools, so that commands collide on the same containers and keys. The last entry of each
@@ -82,6 +95,7 @@ func newPlay(seed uint64) *play {
 		terminals:  map[string]*release.Terminal{},
 		containers: map[string]*release.Container{},
 		now:        time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC),
+		accepted:   map[string]int{},
 	}
 	add := func(id, name string, roles ...release.Role) *release.Party {
 		party := &release.Party{NxtEntityID: id, Name: name, Roles: roles, Tin: "BE" + id[3:], Eori: "EO" + id[3:]}
@@ -101,6 +115,7 @@ func newPlay(seed uint64) *play {
 	add("NXT400000001", "Haulier One", release.RoleTransportOperator)
 	add("NXT400000002", "Barge Two", release.RoleTransportOperator)
 	add("NXT600000001", "Customs", release.RoleCustoms)
+	add("NXT600000002", "Customs desk and Terminal", release.RoleCustoms, release.RoleTerminalOperator)
 	add("NXT700000001", "Agent and Forwarder", release.RoleShippingAgent, release.RoleReleaseParty)
 	add("NXT800000001", "No Role Yet")
 	p.terminals["0100"] = &release.Terminal{Code: "0100", Operator: *to1}
@@ -201,22 +216,38 @@ func (p *play) advance() {
 	switch n := p.rng.IntN(1000); {
 	case n < 800:
 		p.now = p.now.Add(time.Duration(p.rng.IntN(60)) * time.Minute)
-	case n < 985:
+	case n < 995:
 		p.now = p.now.Add(time.Duration(1+p.rng.IntN(24)) * time.Hour)
 	default: // now and then past the 60 days of every right
 		p.now = p.now.Add(time.Duration(20+p.rng.IntN(50)) * 24 * time.Hour)
 	}
 }
 
-// command makes one random command and its sender.
+// command makes one random command and its sender (for Expire, a party without id: nobody
+// sends it).
 func (p *play) command() (release.Command, *release.Party, string) {
+	if p.chance(20) {
+		if cmd, sender, desc := p.guided(); cmd != nil {
+			return cmd, sender, desc
+		}
+	}
 	k := p.key()
 	r := p.rightFor(k)
 	switch n := p.rng.IntN(100); {
-	case n < 45:
+	case n < 28:
 		return p.ingestion(k, r)
-	case n < 90:
+	case n < 56:
 		return p.rightAction(k, r)
+	case n < 70:
+		return p.terminalEvent(k, r)
+	case n < 78:
+		return p.customsStatus(k, r)
+	case n < 89:
+		return p.pickupAction(k, r)
+	case n < 93:
+		return p.validation(k, r)
+	case n < 96:
+		return release.Expire{}, &release.Party{}, "expire"
 	default:
 		sender := p.party()
 		if r != nil && p.chance(60) {
@@ -224,6 +255,16 @@ func (p *play) command() (release.Command, *release.Party, string) {
 		}
 		return &release.DetailQuery{PortLoCode: "BEANR", Key: k}, sender, sender.NxtEntityID + " detail"
 	}
+}
+
+func (p *play) transportOperators() []*release.Party {
+	var out []*release.Party
+	for _, party := range p.parties {
+		if party.HasRole(release.RoleTransportOperator) {
+			out = append(out, party)
+		}
+	}
+	return out
 }
 
 func (p *play) byID(id string) *release.Party {
@@ -270,7 +311,11 @@ func (p *play) ingestion(k release.Key, r *release.Right) (release.Command, *rel
 	}
 	in.Terminal = p.terminals[in.TerminalCode]
 	if p.chance(30) {
-		in.ReleaseTo = p.ref(p.party())
+		to := p.party()
+		if p.chance(40) {
+			to = pick(p.rng, p.transportOperators())
+		}
+		in.ReleaseTo = p.ref(to)
 	}
 	if p.chance(10) {
 		in.Carrier = p.ref(p.agent())
@@ -282,6 +327,7 @@ func (p *play) ingestion(k release.Key, r *release.Right) (release.Command, *rel
 	if p.chance(3) {
 		in.PortLoCode = ""
 	}
+	in.Details.StayNumber = pick(p.rng, propStays)
 	return in, sender, fmt.Sprintf("%s ingest %s", sender.NxtEntityID, action)
 }
 
@@ -303,6 +349,9 @@ func (p *play) rightAction(k release.Key, r *release.Right) (release.Command, *r
 	}
 	a := &release.RightAction{ActionType: action, PortLoCode: "BEANR", Key: k, TerminalCode: propTerminals[p.pickMostly(5, len(propTerminals))]}
 	from, to := p.party(), p.party()
+	if action == release.ActionTransfer && p.chance(40) {
+		to = pick(p.rng, p.transportOperators())
+	}
 	if r != nil {
 		if p.chance(90) {
 			a.TerminalCode = r.Terminal.Code
@@ -325,34 +374,8 @@ func (p *play) rightAction(k release.Key, r *release.Right) (release.Command, *r
 	return a, sender, fmt.Sprintf("%s right %s", sender.NxtEntityID, action)
 }
 
-// poke changes a stored right as the commands the core does not have yet would: a Pick-up Right
-// assigned by the Transport Operator that owns it, or a gate-out.
-func (p *play) poke() {
-	all := p.all()
-	var held []*release.Right
-	for _, r := range all {
-		if r.PendingTo == nil && r.Pickup == nil && r.Owner.HasRole(release.RoleTransportOperator) {
-			held = append(held, r)
-		}
-	}
-	switch {
-	case len(held) > 0 && p.chance(70):
-		r := pick(p.rng, held)
-		r.Pickup = &release.PickupRight{TransportOperator: r.Owner, AssignedAt: p.now, MeansOfTransport: release.MeansOfTransport{Type: "Rail", Rail: &release.Rail{Operator: "Rail One"}}}
-		r.Lights.PickupLight = release.ValueAssigned
-		p.log = append(p.log, "pickup "+r.ReleaseID)
-	case len(all) > 0 && p.chance(30):
-		r := pick(p.rng, all)
-		r.Lights.GateOperation = release.ValueGateOutReceived
-		p.log = append(p.log, "gate-out "+r.ReleaseID)
-	}
-}
-
 func (p *play) step() error {
 	p.advance()
-	if p.chance(4) {
-		p.poke()
-	}
 	if p.chance(3) {
 		return p.list()
 	}
@@ -363,7 +386,8 @@ func (p *play) step() error {
 		Now: p.now, PublicReferenceID: publicReferenceID(p.refs), Sender: *sender,
 		NewReleaseID: releaseID(p.rels + 1), StrictCheckDigit: p.chance(10),
 	}
-	if p.chance(70) {
+	_, expire := cmd.(release.Expire)
+	if p.chance(70) && !expire {
 		m.ExternalReferenceID = &ext
 	}
 	var eq string
@@ -374,11 +398,23 @@ func (p *play) step() error {
 		eq = c.Key.EquipmentNumber
 	case *release.DetailQuery:
 		eq = c.Key.EquipmentNumber
+	case *release.TerminalEvent:
+		eq = c.EquipmentNumber
+	case *release.CustomsStatus:
+		eq = c.EquipmentNumber
+	case *release.PickupAction:
+		eq = c.Key.EquipmentNumber
+	case *release.PickupValidation:
+		eq = c.EquipmentNumber
+	case release.Expire:
+		eq = p.expireContainer()
+		desc += " " + eq
 	}
 	p.log = append(p.log, fmt.Sprintf("%s %s %s", p.now.Format(time.RFC3339), desc, describe(cmd)))
 	c := p.container(eq)
 	before := jsonOf(c)
 	stakeBefore := stakeholders(c)
+	rightsBefore := endedRights(c.Rights, p.now)
 	out := release.Decide(c, cmd, m)
 	for _, n := range out.Notifications {
 		line := fmt.Sprintf("    -> %s %s %s %s", n.ReceiverID, n.Type, n.Event, n.ReleaseID)
@@ -393,7 +429,24 @@ func (p *play) step() error {
 	if err := checkRejection(cmd, out); err != nil {
 		return err
 	}
-	if err := p.store(c, out.Changed, m.NewReleaseID); err != nil {
+	if len(out.Changed) > 0 {
+		p.accepted[cmd.Action()]++
+	}
+	for _, n := range out.Notifications {
+		if b, ok := n.Body.(release.ValidationBody); ok && b.IsValid {
+			p.accepted["valid "+cmd.Action()]++
+		}
+		if b, ok := n.Body.(release.GateOutBody); ok && b.IsValid && n.ReceiverID == sender.NxtEntityID {
+			p.accepted["valid GateOut"]++
+		}
+	}
+	if err := checkLightEvents(out.Notifications); err != nil {
+		return err
+	}
+	if err := p.store(c, out, m.NewReleaseID); err != nil {
+		return err
+	}
+	if err := checkEnded(cmd, rightsBefore, c.Rights, p.now); err != nil {
 		return err
 	}
 	wire := make([][]byte, len(out.Notifications))
@@ -407,15 +460,19 @@ func (p *play) step() error {
 		}
 		wire[i] = raw
 	}
-	if err := checkRecipients(out.Notifications, wire, sender, cmd, stakeBefore, stakeholders(c)); err != nil {
+	if err := checkRecipients(out, wire, sender, cmd, stakeBefore, stakeholders(c)); err != nil {
 		return err
 	}
 	return p.checkRights()
 }
 
-// store commits the changed rights as a store would: replace by ReleaseID, add the new one.
-func (p *play) store(c *release.Container, changed []*release.Right, newID string) error {
-	for _, r := range changed {
+// store commits the outcome as a store would: replace the changed rights by ReleaseID, add the
+// new one, keep the container's facts.
+func (p *play) store(c *release.Container, out release.Outcome, newID string) error {
+	if out.Facts != nil {
+		c.Facts = *out.Facts
+	}
+	for _, r := range out.Changed {
 		i := slices.IndexFunc(c.Rights, func(h *release.Right) bool { return h.ReleaseID == r.ReleaseID })
 		switch {
 		case i >= 0:

@@ -261,7 +261,11 @@ func (r *Right) LeftOriginator() bool {
 
 // Stakeholders lists every company entitled to see this right: the originator, the carrier, the
 // terminal operator and every party that has been in its chain of custody. Release detail and the
-// property tests use it: no notification about a right goes to anyone outside it.
+// property tests use it: no notification about a right goes to anyone outside it, with one
+// exception: the customs authority hears of the Customs lights it sets itself, yet is no
+// stakeholder (it may not read the release; its CCRM GET is by container). A pick-up validation
+// is asked by the terminal operator, a stakeholder already, and answered to it alone; the
+// Pick-up Right is only ever held by the owner.
 func (r *Right) Stakeholders() []string {
 	ids := []string{r.Originator.NxtEntityID, r.Carrier.NxtEntityID, r.Terminal.Operator.NxtEntityID, r.Owner.NxtEntityID}
 	if r.PendingTo != nil {
@@ -290,6 +294,7 @@ func (r *Right) Clone() *Right {
 	}
 	if r.Pickup != nil {
 		p := *r.Pickup
+		p.MeansOfTransport = *r.Pickup.MeansOfTransport.clone()
 		c.Pickup = &p
 	}
 	return &c

@@ -1,5 +1,7 @@
 package release
 
+import "slices"
+
 // Release Right action types (the "actionType" of the release-rights PUTs).
 const (
 	ActionTransfer = "Transfer"
@@ -28,6 +30,10 @@ func (a *RightAction) Action() string { return a.ActionType }
 func (a *RightAction) decide(c *Container, n *notifier) []*Right {
 	a.Key = a.Key.normalise()
 	eq := a.Key.EquipmentNumber
+	if !slices.Contains(RightActions, a.ActionType) {
+		n.notValidated(TypeReleaseRight, eq, nil, msgUnknownAction("Release Right", a.ActionType))
+		return nil
+	}
 	for _, ref := range []*PartyRef{&a.ReleaseFrom, &a.ReleaseTo} {
 		if ref.Party == nil {
 			n.notValidated(TypeReleaseRight, eq, nil, msgEntityNotFound(ref))

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/portlight/portlight/release"
 )
@@ -14,14 +15,18 @@ import (
 //
 // where FACTS depend on the event:
 //
-//	ReleaseLightChanged  LIGHT OLD->NEW            (OLD is null on creation)
+//	ReleaseLightChanged  LIGHT OLD->NEW            (OLD is null on creation) [to=TRANSPORT_OPERATOR]
+//	                     [mot=OLD->NEW]            (PickupLight: the means of transport, old and new)
+//	GateOut              isValid=BOOL [to=TRANSPORT_OPERATOR] [reasons=[...]]
+//	ValidationResponse   to=TRANSPORT_OPERATOR isValid=BOOL [overall=COLOUR] [vehicle=...] [reasons=[...]]
 //	Update, Delete       terminal=CODE [carrier=ALIAS when not the sender] [reason=""]
 //	Transferred, ...     FROM->TO by=SENDER [reason=""]
 //	NotValidated         "the message"
 //	ReleaseDetail        status owner pending lights overall pickup
 //	ReleaseRightsList    page, pageSize, totalRows, totalPages and the rights listed
 //
-// Companies are shown by alias. ext= appears only when the envelope carries an
+// senderId= appears only when the envelope's senderId is not null (the seed's "Could not apply
+// to single release right" answer). Companies are shown by alias. ext= appears only when the envelope carries an
 // externalReferenceId, so its absence on a line is the check that others get null. A "json"
 // command also prints every envelope in full, as it goes on the wire.
 func (w *world) print(ns []release.Notification, withJSON bool) ([]string, error) {
@@ -70,6 +75,35 @@ func (w *world) compact(n release.Notification) string {
 			old = *b.OriginalValue
 		}
 		parts = append(parts, fmt.Sprintf("%s %s->%s", b.GreenLightName, old, b.NewValue))
+		if b.TransportOperator != nil {
+			parts = append(parts, "to="+w.partyAlias(b.TransportOperator))
+		}
+		switch m := b.MeansOfTransport.(type) {
+		case nil:
+		case release.MeansOfTransportChange:
+			parts = append(parts, "mot="+vehicleString(m.OldMeansOfTransport)+"->"+vehicleString(m.NewMeansOfTransport))
+		default:
+			parts = append(parts, fmt.Sprintf("mot=%T", m))
+		}
+	case release.GateOutBody:
+		parts = append(parts, fmt.Sprintf("isValid=%t", b.IsValid))
+		if b.TransportOperator != nil {
+			parts = append(parts, "to="+w.partyAlias(b.TransportOperator))
+		}
+		if len(b.Reasons) > 0 {
+			parts = append(parts, fmt.Sprintf("reasons=%q", b.Reasons))
+		}
+	case release.ValidationBody:
+		parts = append(parts, "to="+w.partyAlias(b.TransportOperator), fmt.Sprintf("isValid=%t", b.IsValid))
+		if b.OverallLight != nil {
+			parts = append(parts, "overall="+string(*b.OverallLight))
+		}
+		if b.MeansOfTransport != nil {
+			parts = append(parts, "vehicle="+vehicleString(b.MeansOfTransport))
+		}
+		if len(b.Reasons) > 0 {
+			parts = append(parts, fmt.Sprintf("reasons=%q", b.Reasons))
+		}
 	case release.ChangeBody:
 		parts = append(parts, "terminal="+b.TerminalCode)
 		if c := w.partyAlias(b.Carrier); c != w.partyAlias(b.Sender) {
@@ -94,6 +128,9 @@ func (w *world) compact(n release.Notification) string {
 		parts[len(parts)-1] += strings.Join(rels, " ") + "]"
 	default:
 		parts = append(parts, fmt.Sprintf("body %T", b))
+	}
+	if n.SenderID != nil {
+		parts = append(parts, "senderId="+w.alias(*n.SenderID))
 	}
 	if n.ExternalReferenceID != nil {
 		parts = append(parts, "ext="+*n.ExternalReferenceID)
@@ -142,8 +179,15 @@ func (w *world) state(f []string) ([]string, error) {
 			relNumber(r.ReleaseID), r.Key.EquipmentNumber, strings.Join(r.Key.BillOfLadingNumbers, ","), r.Key.ReleaseIdentification,
 			r.Terminal.Code, w.alias(r.Owner.NxtEntityID), pending, r.EffectiveStatus(w.now), actionStatusNames[r.ActionStatus],
 			r.Lights.CommercialRelease)
-		if r.Lights.PickupLight != release.ValueUnknown {
-			line += " PickupLight=" + r.Lights.PickupLight
+		// The other lights, when they left their initial value.
+		initial := release.InitialLights()
+		for _, name := range release.LightNames[1:] {
+			if v := r.Lights.Get(name); v != initial.Get(name) {
+				line += " " + string(name) + "=" + v
+			}
+		}
+		if r.Pickup != nil {
+			line += " pickup=" + w.alias(r.Pickup.TransportOperator.NxtEntityID) + ":" + vehicleString(&r.Pickup.MeansOfTransport)
 		}
 		if r.GivenAtRelease {
 			line += " givenAtRelease"
@@ -163,5 +207,25 @@ func (w *world) state(f []string) ([]string, error) {
 	if len(out) == 0 {
 		out = append(out, "no rights")
 	}
+	if _, ok := args["rel"]; ok {
+		return out, nil
+	}
+	for _, k := range w.order {
+		c := w.containers[k]
+		if f := c.Facts.Customs; f != nil {
+			line := fmt.Sprintf("facts %s customs status=%s progress=%s", c.EquipmentNumber, orDash(f.Status), orDash(f.Progress))
+			if len(f.BillOfLadingNumbers) > 0 {
+				line += " bl=" + strings.Join(f.BillOfLadingNumbers, ",")
+			}
+			out = append(out, line+" source="+orDash(f.Source)+" at="+f.At.Format(time.RFC3339))
+		}
+	}
 	return out, nil
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -22,19 +22,30 @@ import (
 //	at 2026-01-01T10:00:00Z          set the clock
 //	advance 59d23h                   move the clock on (d = 24h)
 //	strict on|off                    StrictCheckDigit for the following commands
-//	pickup rel=N by=ALIAS [plate=]   give right N a Pick-up Right (no command creates one yet)
-//	light rel=N Light=VALUE ...      set lights of right N directly (terminal, customs, gate-out)
-//	state [rel=N]                    print the rights as the store holds them
+//	state [rel=N]                    print the rights (and container facts) as the store holds them
+//	[json] expire                    the expiry scheduler: Expire on every container, now
+//	gate eq= terminal= [to=] [VEHICLE] the gate check: Container.Evaluate's verdict, not a command
 //	[json] ALIAS ingest ACTION ...   a Shipping Agent command (eq bl rid terminal port carrier
 //	                                 releaseTo reason ext, and any Details field by its JSON name)
 //	[json] ALIAS right ACTION ...    a release-right action (eq bl rid terminal port from to reason ext)
 //	[json] ALIAS detail ...          Get Release detail (eq bl rid port ext)
 //	[json] ALIAS list ...            Get list of Release Rights (page pageSize and the seed's filters)
+//	[json] ALIAS terminal ACTION ... a terminal event (eq terminal stay bl rid reason eventDateTimeUtc port ext)
+//	[json] ALIAS customs ...         a customs status (eq status progress bl source eventDateTimeUtc port ext)
+//	[json] ALIAS pickup ACTION ...   a Pick-up Right action (eq bl rid terminal port ext VEHICLE)
+//	[json] ALIAS validate ...        a pick-up validation request (eq terminal to port ext VEHICLE)
+//
+// VEHICLE is a means of transport: truck=PLATE [driver= alias= badge=], barge=ENI [bargeName=
+// visit=], rail=TRAIN [railOperator=]; type= overrides its type (to test a mismatch); plate=,
+// eni= and train= say what the gate sees (validate, gate). A terminal or customs command is
+// decided against the container of its eq=, with terminal= resolved like the registry would
+// (an unknown code resolves to nothing).
 //
 // A company in from=, to=, carrier=, releaseTo= is written ALIAS (its NxtEntityId) or TYPE:CODE
 // with any identificationType; a TYPE:CODE that no company has resolves to nothing, as the
 // registry would. bl= takes a comma-separated list. Each command gets the next publicReferenceId;
-// each right created gets the next releaseId, shown as rel=N.
+// each right created gets the next releaseId, shown as rel=N. The container's facts the outcome
+// returns are kept, as a store keeps them.
 type world struct {
 	parties    map[string]*release.Party
 	aliases    map[string]string // NxtEntityId → alias
@@ -106,7 +117,11 @@ func (w *world) run(input []string) ([]string, error) {
 }
 
 func producesOutput(f []string) bool {
-	return f[0] == "state" || (len(f) > 1 && (f[0] == "json" || f[1] == "ingest" || f[1] == "right" || f[1] == "detail" || f[1] == "list"))
+	switch f[0] {
+	case "state", "gate", "expire", "json":
+		return true
+	}
+	return len(f) > 1 && slices.Contains([]string{"ingest", "right", "detail", "list", "terminal", "customs", "pickup", "validate"}, f[1])
 }
 
 func (w *world) exec(f []string) ([]string, error) {
@@ -138,16 +153,17 @@ func (w *world) exec(f []string) ([]string, error) {
 	case "strict":
 		w.strict = f[1] == "on"
 		return nil, nil
-	case "pickup":
-		return nil, w.pickup(f[1:])
-	case "light":
-		return nil, w.light(f[1:])
 	case "state":
 		return w.state(f[1:])
+	case "gate":
+		return w.gate(f[1:])
 	}
 	withJSON := false
 	if f[0] == "json" {
 		withJSON, f = true, f[1:]
+	}
+	if len(f) == 1 && f[0] == "expire" {
+		return w.expire(withJSON)
 	}
 	if len(f) < 2 {
 		return nil, fmt.Errorf("unknown statement")
@@ -161,7 +177,7 @@ func (w *world) exec(f []string) ([]string, error) {
 		return nil, err
 	}
 	switch f[1] {
-	case "ingest", "right", "detail":
+	case "ingest", "right", "detail", "terminal", "customs", "pickup", "validate":
 		return w.command(sender, f[1], args, withJSON)
 	case "list":
 		return w.list(sender, args, withJSON)
@@ -286,6 +302,14 @@ func (w *world) command(sender *release.Party, verb string, args map[string]stri
 		cmd = a
 	case "detail":
 		cmd = &release.DetailQuery{PortLoCode: port, Key: key}
+	default:
+		var more []string
+		var err error
+		cmd, more, err = w.newCommand(verb, port, key, args)
+		if err != nil {
+			return nil, err
+		}
+		known = append(known, more...)
 	}
 	for k := range args {
 		if !slices.Contains(known, k) {
@@ -302,7 +326,10 @@ func (w *world) command(sender *release.Party, verb string, args map[string]stri
 			w.rels++
 		}
 	}
-	w.store(c, out.Changed)
+	w.store(c, out)
+	if len(out.Notifications) == 0 {
+		return []string{"no notifications"}, nil
+	}
 	return w.print(out.Notifications, withJSON)
 }
 
@@ -347,10 +374,13 @@ func (w *world) container(port, eq string) *release.Container {
 	return c
 }
 
-// store replaces the changed rights of c (matched by ReleaseID) or adds the new ones, as a store
-// would commit an outcome.
-func (w *world) store(c *release.Container, changed []*release.Right) {
-	for _, r := range changed {
+// store replaces the changed rights of c (matched by ReleaseID) or adds the new ones, and keeps
+// the facts the outcome returns, as a store would commit an outcome.
+func (w *world) store(c *release.Container, out release.Outcome) {
+	if out.Facts != nil {
+		c.Facts = *out.Facts
+	}
+	for _, r := range out.Changed {
 		i := slices.IndexFunc(c.Rights, func(h *release.Right) bool { return h.ReleaseID == r.ReleaseID })
 		if i < 0 {
 			c.Rights = append(c.Rights, r)
@@ -368,60 +398,6 @@ func (w *world) rights() []*release.Right {
 	}
 	slices.SortStableFunc(all, func(a, b *release.Right) int { return strings.Compare(a.ReleaseID, b.ReleaseID) })
 	return all
-}
-
-func (w *world) right(n string) (*release.Right, error) {
-	v, err := strconv.Atoi(n)
-	if err != nil {
-		return nil, fmt.Errorf("rel=%q: %w", n, err)
-	}
-	for _, r := range w.rights() {
-		if r.ReleaseID == releaseID(v) {
-			return r, nil
-		}
-	}
-	return nil, fmt.Errorf("no right rel=%d", v)
-}
-
-func (w *world) pickup(f []string) error {
-	args, err := keyValues(f)
-	if err != nil {
-		return err
-	}
-	r, err := w.right(args["rel"])
-	if err != nil {
-		return err
-	}
-	by, ok := w.parties[args["by"]]
-	if !ok {
-		return fmt.Errorf("unknown company %q", args["by"])
-	}
-	r.Pickup = &release.PickupRight{TransportOperator: *by, AssignedAt: w.now, MeansOfTransport: release.MeansOfTransport{
-		Type: "Truck", Truck: &release.Truck{LicensePlate: args["plate"], Driver: &release.Driver{Name: "Driver", BadgeNumberMasked: "**12"}},
-	}}
-	r.Lights.PickupLight = release.ValueAssigned
-	return nil
-}
-
-func (w *world) light(f []string) error {
-	args, err := keyValues(f)
-	if err != nil {
-		return err
-	}
-	r, err := w.right(args["rel"])
-	if err != nil {
-		return err
-	}
-	for k, v := range args {
-		if k == "rel" {
-			continue
-		}
-		if _, ok := release.ColourOf(release.LightName(k), v); !ok {
-			return fmt.Errorf("%s is no value of light %s", v, k)
-		}
-		r.Lights.Set(release.LightName(k), v)
-	}
-	return nil
 }
 
 func (w *world) list(sender *release.Party, args map[string]string, withJSON bool) ([]string, error) {

@@ -1,6 +1,8 @@
 package release
 
 import (
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -57,6 +59,9 @@ func (e *TerminalEvent) decide(c *Container, n *notifier) []*Right {
 	eq := key.EquipmentNumber
 	set, ok := terminalLight[e.ActionType]
 	if !ok {
+		// The API refuses an unknown actionType synchronously; a command that gets here anyway
+		// (EDI gateway, a new caller) is answered rather than dropped without a word.
+		n.notValidated(TypeReleaseLight, eq, nil, msgUnknownAction("terminal", e.ActionType))
 		return nil
 	}
 	if !checkEquipment(eq, n, TypeReleaseLight) {
@@ -72,11 +77,17 @@ func (e *TerminalEvent) decide(c *Container, n *notifier) []*Right {
 		n.notValidated(TypeReleaseLight, eq, nil, msgNotYourTerminal(e.ActionType, eq, e.Terminal.Code))
 		return nil
 	}
-	targets := c.atTerminal(key, e.Terminal.Code, e.StayNumber, n.m.Now, func(r *Right) bool {
-		return !byAgent || r.Originator.Same(sender)
+	targets := c.atTerminal(key, e.Terminal.Code, e.StayNumber, func(r *Right) bool {
+		return r.Active(n.m.Now) && (!byAgent || r.Originator.Same(sender))
 	})
 	switch {
-	case len(targets) == 0 && key.ReleaseIdentification != "":
+	case len(targets) == 0 && len(c.atTerminal(key, e.Terminal.Code, e.StayNumber, func(r *Right) bool {
+		return r.PickedUp() && !r.Deleted() && (!byAgent || r.Originator.Same(sender))
+	})) > 0:
+		// "No command is allowed after pick-up": say so, rather than that there is no release.
+		n.notValidated(TypeReleaseLight, eq, nil, msgPickedUp("Terminal "+e.ActionType, eq))
+		return nil
+	case len(targets) == 0 && key.ReleaseIdentification != "" && len(key.BillOfLadingNumbers) > 0:
 		n.notValidated(TypeReleaseLight, eq, nil, msgRightNotFound(key))
 		return nil
 	case len(targets) == 0:
@@ -86,8 +97,9 @@ func (e *TerminalEvent) decide(c *Container, n *notifier) []*Right {
 		// The seed's "Multiple releases" answer carries the sender's id.
 		before := len(n.out)
 		n.notValidated(TypeReleaseRight, eq, nil, msgSingleRight())
-		id := sender.NxtEntityID
-		n.out[before].SenderID = &id
+		if id := sender.NxtEntityID; len(n.out) > before {
+			n.out[before].SenderID = &id
+		}
 		return nil
 	}
 	r := targets[0].Clone()
@@ -109,16 +121,17 @@ func (e *TerminalEvent) decide(c *Container, n *notifier) []*Right {
 	return []*Right{r}
 }
 
-// atTerminal returns the active rights of c at terminal code that match key (when it names a
-// release) or, without one, every active right there whose stay number is stayNumber or unknown.
-func (c *Container) atTerminal(key Key, code, stayNumber string, now time.Time, keep func(*Right) bool) []*Right {
+// atTerminal returns the rights of c at terminal code that pass keep and match key (when it names
+// a release, even in part: only its bills of lading or only its releaseIdentification) or,
+// without one, whose stay number is stayNumber or unknown.
+func (c *Container) atTerminal(key Key, code, stayNumber string, keep func(*Right) bool) []*Right {
 	var out []*Right
 	for _, r := range c.Rights {
-		if !r.Active(now) || r.Terminal.Code != code || !keep(r) {
+		if r.Terminal.Code != code || !keep(r) {
 			continue
 		}
 		if key.ReleaseIdentification != "" || len(key.BillOfLadingNumbers) > 0 {
-			if !r.Key.Matches(key) {
+			if !r.Key.matchesPart(key) {
 				continue
 			}
 		} else if stayNumber != "" && r.Details.StayNumber != "" && r.Details.StayNumber != stayNumber {
@@ -129,15 +142,34 @@ func (c *Container) atTerminal(key Key, code, stayNumber string, now time.Time, 
 	return out
 }
 
+// matchesPart reports whether the parts of a key a terminal event gives designate this right: the
+// same equipment, the releaseIdentification when given, and every bill of lading given. (Matches
+// wants the whole key, as the release-right actions must give it; the terminal event's key is
+// optional and COARRI often knows only the bill of lading.)
+func (k Key) matchesPart(given Key) bool {
+	if !strings.EqualFold(k.EquipmentNumber, given.EquipmentNumber) {
+		return false
+	}
+	if given.ReleaseIdentification != "" && k.ReleaseIdentification != given.ReleaseIdentification {
+		return false
+	}
+	for _, bl := range given.BillOfLadingNumbers {
+		if !slices.Contains(k.BillOfLadingNumbers, bl) {
+			return false
+		}
+	}
+	return true
+}
+
 // clearCustomsProgress sets CustomsProgress to CLEARED, as it does by itself whenever the Customs
 // light turns green.
-func clearCustomsProgress(r *Right, n *notifier) {
+func clearCustomsProgress(r *Right, n *notifier, extra ...string) {
 	if colour, _ := ColourOf(LightCustoms, r.Lights.Customs); colour != Green || r.Lights.CustomsProgress == ValueCleared {
 		return
 	}
 	old := r.Lights.CustomsProgress
 	r.Lights.CustomsProgress = ValueCleared
-	n.lightChanged(r, LightCustomsProgress, &old)
+	n.lightChanged(r, LightCustomsProgress, &old, extra...)
 }
 
 // GateOutBody is the body of the TerminalEvent GateOut notification.

@@ -33,31 +33,34 @@ const (
 // mot (nil: not checked), at now. The overall light must be green and a Pick-up Right assigned
 // by the current owner.
 func (c *Container) Evaluate(terminalCode, transportOperator string, mot *MeansOfTransport, now time.Time) Verdict {
-	var found []*Right
+	var active, ended []*Right
 	for _, r := range c.Rights {
-		if !r.Deleted() && r.Terminal.Code == terminalCode && (r.Active(now) || r.PickedUp()) {
-			found = append(found, r)
+		switch {
+		case r.Deleted() || r.Terminal.Code != terminalCode:
+		case r.Active(now):
+			active = append(active, r)
+		default: // picked up or expired
+			ended = append(ended, r)
 		}
 	}
-	// Rights picked up long ago do not hide an active one.
-	if len(found) > 1 {
-		var active []*Right
-		for _, r := range found {
-			if r.Active(now) {
-				active = append(active, r)
+	switch {
+	case len(active) == 1:
+		return evaluate(active[0], terminalCode, transportOperator, mot, now, false)
+	case len(active) > 1:
+		return Verdict{Reasons: []string{ReasonSeveralRights}}
+	case len(ended) > 0:
+		// Rights that ended never hide an active one, but without one the latest that ended says
+		// why the container may not go (it left already, or its right expired), rather than
+		// "no Release Right" or, for two that ended, "several active".
+		latest := ended[0]
+		for _, r := range ended[1:] {
+			if !r.CreatedAt.Before(latest.CreatedAt) {
+				latest = r
 			}
 		}
-		if len(active) > 0 {
-			found = active
-		}
+		return evaluate(latest, terminalCode, transportOperator, mot, now, false)
 	}
-	switch len(found) {
-	case 0:
-		return Verdict{Reasons: []string{ReasonNoRight}}
-	case 1:
-		return evaluate(found[0], terminalCode, transportOperator, mot, now, false)
-	}
-	return Verdict{Reasons: []string{ReasonSeveralRights}}
+	return Verdict{Reasons: []string{ReasonNoRight}}
 }
 
 // evaluate checks every condition on one right. atGateOut judges the pick-up the gate-out being
@@ -153,9 +156,18 @@ func (p *PickupValidation) decide(c *Container, n *notifier) []*Right {
 		return nil
 	}
 	v := c.Evaluate(p.Terminal.Code, p.TransportOperator.Party.NxtEntityID, p.MeansOfTransport, n.m.Now)
+	// The answer is stored like every notification: a badge number given in clear goes no further.
+	given := p.MeansOfTransport.clone()
+	if given != nil && given.Truck != nil && given.Truck.Driver != nil {
+		given.Truck.Driver.BadgeNumberMasked = maskBadge(given.Truck.Driver.BadgeNumberMasked)
+	}
+	port := c.PortLoCode
+	if port == "" { // a container the store has never seen
+		port = p.PortLoCode
+	}
 	body := ValidationBody{
-		EquipmentNumber: eq, PortLoCode: c.PortLoCode, TerminalCode: p.Terminal.Code,
-		TransportOperator: partyObject(p.TransportOperator.Party), MeansOfTransport: p.MeansOfTransport,
+		EquipmentNumber: eq, PortLoCode: port, TerminalCode: p.Terminal.Code,
+		TransportOperator: partyObject(p.TransportOperator.Party), MeansOfTransport: given,
 		IsValid: v.Allowed, Reasons: v.Reasons, GreenLights: []LightView{},
 	}
 	if v.Right != nil {
