@@ -24,6 +24,7 @@ type Config struct {
 	StrictCheckDigit bool
 	PublicURL        string
 	ShutdownTimeout  time.Duration
+	ExpiryInterval   time.Duration
 }
 
 // option is one line of the option table.
@@ -49,14 +50,23 @@ var options = []option{
 	{name: "public-url", def: "", usage: "the URL clients reach this node at (default: http://<addr>)",
 		set: func(c *Config, v string) error { c.PublicURL = v; return nil }, get: func(c *Config) string { return c.PublicURL }},
 	{name: "shutdown-timeout", def: "15s", usage: "how long a graceful shutdown waits for in-flight requests",
-		set: func(c *Config, v string) error {
-			d, err := time.ParseDuration(v)
-			if err != nil || d < 0 {
-				return fmt.Errorf("shutdown-timeout: %q is not a duration like 15s", v)
-			}
-			c.ShutdownTimeout = d
-			return nil
-		}, get: func(c *Config) string { return c.ShutdownTimeout.String() }},
+		set: durationSetter("shutdown-timeout", func(c *Config, d time.Duration) { c.ShutdownTimeout = d }),
+		get: func(c *Config) string { return c.ShutdownTimeout.String() }},
+	{name: "expiry-interval", def: "30s", usage: "how often rights past their expiry are expired and their stakeholders told",
+		set: durationSetter("expiry-interval", func(c *Config, d time.Duration) { c.ExpiryInterval = d }),
+		get: func(c *Config) string { return c.ExpiryInterval.String() }},
+}
+
+// durationSetter parses a positive duration such as 15s.
+func durationSetter(name string, f func(*Config, time.Duration)) func(*Config, string) error {
+	return func(c *Config, v string) error {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return fmt.Errorf("%s: %q is not a positive duration like 15s", name, v)
+		}
+		f(c, d)
+		return nil
+	}
 }
 
 func boolSetter(f func(*Config, bool)) func(*Config, string) error {

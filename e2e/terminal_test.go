@@ -76,7 +76,7 @@ func TestTerminalCustomsAndPickup(t *testing.T) {
 	s.expect(t, map[string][]string{
 		SA1: append(append([]string{created}, customs...), transferred),
 		TO1: append([]string{created}, customs...),
-		RP1: {created, transferred},
+		RP1: append(append([]string{created}, customs...), transferred),
 	})
 	key := func(action string, from, to any) map[string]any {
 		return rightBody(action, eq, "BL1", "R1", "0100", from, to)

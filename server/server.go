@@ -28,6 +28,8 @@ const TokenIssuer = "portlight"
 // Server is a running node.
 type Server struct {
 	cfg      config.Config
+	stop     context.CancelFunc
+	done     chan struct{}
 	store    store.Store
 	http     *http.Server
 	listener net.Listener
@@ -99,6 +101,12 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	background, stop := context.WithCancel(context.Background())
+	s.stop, s.done = stop, make(chan struct{})
+	go func() {
+		defer close(s.done)
+		svc.RunExpiry(background, s.cfg.ExpiryInterval)
+	}()
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			slog.Error("http server stopped", "err", err)
@@ -139,5 +147,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	s.stop()
+	<-s.done
 	return errors.Join(err, s.store.Close())
 }
