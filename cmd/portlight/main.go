@@ -32,7 +32,7 @@ func root() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	cmd.AddCommand(serveCmd(), migrateCmd(), sandboxEnvCmd(), reportCmd())
+	cmd.AddCommand(serveCmd(), migrateCmd(), sandboxEnvCmd(), reportCmd(), benchCmd())
 	return cmd
 }
 
