@@ -25,6 +25,7 @@ type Config struct {
 	PublicURL        string
 	ShutdownTimeout  time.Duration
 	ExpiryInterval   time.Duration
+	DebugAddr        string
 }
 
 // option is one line of the option table.
@@ -55,6 +56,8 @@ var options = []option{
 	{name: "expiry-interval", def: "30s", usage: "how often rights past their expiry are expired and their stakeholders told",
 		set: durationSetter("expiry-interval", func(c *Config, d time.Duration) { c.ExpiryInterval = d }),
 		get: func(c *Config) string { return c.ExpiryInterval.String() }},
+	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
+		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }
 
 // durationSetter parses a positive duration such as 15s.
@@ -145,6 +148,11 @@ func Load(fs *flag.FlagSet) (Config, error) {
 func (c *Config) validate() error {
 	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
 		return fmt.Errorf("--addr: %q is not host:port", c.Addr)
+	}
+	if c.DebugAddr != "" {
+		if _, _, err := net.SplitHostPort(c.DebugAddr); err != nil {
+			return fmt.Errorf("--debug-addr: %q is not host:port", c.DebugAddr)
+		}
 	}
 	if c.DataDir == "" {
 		return errors.New("--data-dir must not be empty")

@@ -112,6 +112,9 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 			slog.Error("http server stopped", "err", err)
 		}
 	}()
+	if s.cfg.DebugAddr != "" {
+		go serveDebug(s.cfg.DebugAddr)
+	}
 	fmt.Fprintf(out, "Portlight listening on %s\n", s.BaseURL)
 	return nil
 }
