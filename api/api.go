@@ -68,6 +68,8 @@ func (a *API) table() []route {
 		{"GET", "/ccrm/v1/{port}/containers/{eq}", bearer, styleSync, a.getCustomsStatus, docCustomsGet},
 		{"GET", cpu + "/notifications", bearerAndKey, styleSync, a.getNotifications, docNotifications},
 		{"GET", cpu + "/entities", bearerAndKey, styleSync, a.getEntities, docEntities},
+		{"GET", "/.well-known/openid-configuration", public, styleSync, a.discovery, docDiscovery},
+		{"GET", "/.well-known/jwks.json", public, styleSync, a.jwks, docJWKS},
 		{"GET", "/healthz", public, styleSync, a.health, docHealth},
 		{"GET", "/openapi.json", public, styleSync, a.serveOpenAPI, docOpenAPI},
 	}
@@ -120,6 +122,16 @@ func (a *API) wrap(rt route) http.Handler {
 
 func (a *API) health(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	return nil
+}
+
+func (a *API) discovery(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {
+	writeJSON(w, http.StatusOK, a.svc.Discovery())
+	return nil
+}
+
+func (a *API) jwks(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {
+	writeJSON(w, http.StatusOK, a.svc.JWKS())
 	return nil
 }
 

@@ -101,8 +101,10 @@ var (
 		description: "Synchronous, for parties entitled to the container; metered per container per company per month.",
 		status:      200, answer: service.CustomsView{},
 	}
-	docHealth  = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
-	docOpenAPI = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
+	docDiscovery = doc{summary: "OpenID Connect discovery", tag: "Access", status: 200, answer: service.Discovery{}}
+	docJWKS      = doc{summary: "The public keys that verify access tokens", tag: "Access", status: 200, answer: map[string]any{}}
+	docHealth    = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
+	docOpenAPI   = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
 )
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-jose/go-jose/v4"
@@ -49,21 +50,36 @@ func NewSigningKey(now time.Time) (SigningKey, error) {
 }
 
 // Tokens issues and verifies access tokens (JWTs signed with ES256). The newest key signs; every
-// key not retired verifies, so a key can be rotated without invalidating tokens in flight.
+// key not retired verifies, so a key can be rotated without invalidating tokens in flight: add a
+// new key, let the old tokens expire, retire the old key. Load swaps the key set at run time.
 // Verified tokens are remembered until they expire: a signature check costs far more than a
 // map lookup, and every call carries a token.
 type Tokens struct {
 	issuer string
-	signer jose.Signer
-	keys   map[string]*ecdsa.PublicKey
+	state  atomic.Pointer[keyState]
 
 	mu       sync.Mutex
 	verified map[string]Claims
 }
 
-// NewTokens builds the token service from the stored signing keys (at least one).
+// keyState is one generation of signing keys.
+type keyState struct {
+	signer jose.Signer
+	keys   map[string]*ecdsa.PublicKey
+	jwks   jose.JSONWebKeySet
+	ids    string // the key ids, to tell whether a reload changed anything
+}
+
+// NewTokens builds the token service from the stored signing keys (at least one active).
 func NewTokens(issuer string, keys []SigningKey) (*Tokens, error) {
-	t := &Tokens{issuer: issuer, keys: map[string]*ecdsa.PublicKey{}, verified: map[string]Claims{}}
+	t := &Tokens{issuer: issuer, verified: map[string]Claims{}}
+	return t, t.Load(keys)
+}
+
+// Load replaces the key set with keys (as stored now). Tokens of a key no longer active stop
+// verifying at once.
+func (t *Tokens) Load(keys []SigningKey) error {
+	st := &keyState{keys: map[string]*ecdsa.PublicKey{}}
 	var newest *SigningKey
 	var newestJWK jose.JSONWebKey
 	for i := range keys {
@@ -73,27 +89,34 @@ func NewTokens(issuer string, keys []SigningKey) (*Tokens, error) {
 		}
 		var jwk jose.JSONWebKey
 		if err := jwk.UnmarshalJSON(k.JWK); err != nil {
-			return nil, fmt.Errorf("signing key %s: %w", k.KeyID, err)
+			return fmt.Errorf("signing key %s: %w", k.KeyID, err)
 		}
 		priv, ok := jwk.Key.(*ecdsa.PrivateKey)
 		if !ok {
-			return nil, fmt.Errorf("signing key %s: not an ECDSA private key", k.KeyID)
+			return fmt.Errorf("signing key %s: not an ECDSA private key", k.KeyID)
 		}
-		t.keys[k.KeyID] = &priv.PublicKey
+		st.keys[k.KeyID] = &priv.PublicKey
+		st.jwks.Keys = append(st.jwks.Keys, jose.JSONWebKey{Key: &priv.PublicKey, KeyID: k.KeyID, Algorithm: string(jose.ES256), Use: "sig"})
+		st.ids += k.KeyID + ","
 		if newest == nil || k.CreatedAt.After(newest.CreatedAt) {
 			newest, newestJWK = k, jwk
 		}
 	}
 	if newest == nil {
-		return nil, errors.New("no active signing key")
+		return errors.New("no active signing key")
 	}
 	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: newestJWK},
 		(&jose.SignerOptions{}).WithType("JWT"))
 	if err != nil {
-		return nil, err
+		return err
 	}
-	t.signer = signer
-	return t, nil
+	st.signer = signer
+	if old := t.state.Swap(st); old != nil && old.ids != st.ids {
+		t.mu.Lock()
+		t.verified = map[string]Claims{}
+		t.mu.Unlock()
+	}
+	return nil
 }
 
 // Issue returns a signed access token for a client of a company, valid from now for TokenLifetime.
@@ -103,7 +126,7 @@ func (t *Tokens) Issue(c Client, now time.Time) (string, time.Time, error) {
 		Issuer: t.issuer, Subject: c.ClientID, ID: NewSecret()[:16],
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), Expiry: jwt.NewNumericDate(exp),
 	}
-	raw, err := jwt.Signed(t.signer).Claims(std).Claims(companyClaims{CompanyID: c.CompanyID, ClientID: c.ClientID}).Serialize()
+	raw, err := jwt.Signed(t.state.Load().signer).Claims(std).Claims(companyClaims{CompanyID: c.CompanyID, ClientID: c.ClientID}).Serialize()
 	return raw, exp, err
 }
 
@@ -122,7 +145,7 @@ func (t *Tokens) Verify(raw string, now time.Time) (Claims, error) {
 	if err != nil || len(tok.Headers) != 1 {
 		return Claims{}, ErrInvalidToken
 	}
-	key, ok := t.keys[tok.Headers[0].KeyID]
+	key, ok := t.state.Load().keys[tok.Headers[0].KeyID]
 	if !ok {
 		return Claims{}, ErrInvalidToken
 	}
@@ -143,3 +166,10 @@ func (t *Tokens) Verify(raw string, now time.Time) (Claims, error) {
 	t.mu.Unlock()
 	return c, nil
 }
+
+// JWKS returns the public keys that verify tokens (the JSON Web Key Set of /.well-known/jwks.json):
+// integrators and other nodes can check a token without asking.
+func (t *Tokens) JWKS() jose.JSONWebKeySet { return t.state.Load().jwks }
+
+// Issuer is the "iss" of the tokens.
+func (t *Tokens) Issuer() string { return t.issuer }

@@ -22,9 +22,6 @@ import (
 	"github.com/portlight/portlight/store/sqlite"
 )
 
-// TokenIssuer is the "iss" of the access tokens: the same on every node of a deployment.
-const TokenIssuer = "portlight"
-
 // Server is a running node.
 type Server struct {
 	cfg      config.Config
@@ -83,7 +80,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		}
 		sandbox.Print(out, creds, filepath.Join(s.cfg.DataDir, sandbox.CredentialsFile))
 	}
-	tokens, err := signingKeys(ctx, s.store, now)
+	tokens, err := signingKeys(ctx, s.store, s.BaseURL, now)
 	if err != nil {
 		ln.Close()
 		return err
@@ -105,6 +102,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	s.stop, s.done = stop, make(chan struct{})
 	go func() {
 		defer close(s.done)
+		go s.reloadKeys(background, tokens, 30*time.Second)
 		svc.RunExpiry(background, s.cfg.ExpiryInterval)
 	}()
 	go func() {
@@ -120,7 +118,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 }
 
 // signingKeys loads the token signing keys, making the first one on a fresh database.
-func signingKeys(ctx context.Context, st store.Store, now time.Time) (*identity.Tokens, error) {
+func signingKeys(ctx context.Context, st store.Store, issuer string, now time.Time) (*identity.Tokens, error) {
 	keys, err := st.SigningKeys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load signing keys: %w", err)
@@ -141,7 +139,8 @@ func signingKeys(ctx context.Context, st store.Store, now time.Time) (*identity.
 		}
 		keys = append(keys, k)
 	}
-	return identity.NewTokens(TokenIssuer, keys)
+	// The issuer is the public URL, the same on every node behind one address (--public-url).
+	return identity.NewTokens(issuer, keys)
 }
 
 // Shutdown stops accepting calls, lets in-flight ones finish within the configured time, and
@@ -153,4 +152,25 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.stop()
 	<-s.done
 	return errors.Join(err, s.store.Close())
+}
+
+// reloadKeys picks up signing keys added or retired by `portlight admin keys` (possibly on another
+// node) every interval.
+func (s *Server) reloadKeys(ctx context.Context, tokens *identity.Tokens, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		keys, err := s.store.SigningKeys(ctx)
+		if err == nil {
+			err = tokens.Load(keys)
+		}
+		if err != nil && ctx.Err() == nil {
+			slog.Error("reload signing keys", "err", err)
+		}
+	}
 }

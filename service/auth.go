@@ -113,3 +113,28 @@ func (s *Service) CheckIngestionID(ctx context.Context, c *Caller, ingestionID s
 	}
 	return nil
 }
+
+// Discovery is the OpenID Connect discovery document of the token service.
+type Discovery struct {
+	Issuer                    string   `json:"issuer"`
+	TokenEndpoint             string   `json:"token_endpoint"`
+	JWKSURI                   string   `json:"jwks_uri"`
+	GrantTypesSupported       []string `json:"grant_types_supported"`
+	TokenEndpointAuthMethods  []string `json:"token_endpoint_auth_methods_supported"`
+	SigningAlgValuesSupported []string `json:"id_token_signing_alg_values_supported"`
+	ResponseTypesSupported    []string `json:"response_types_supported"`
+	SubjectTypesSupported     []string `json:"subject_types_supported"`
+}
+
+// Discovery describes where tokens come from and how to check them.
+func (s *Service) Discovery() Discovery {
+	iss := s.tokens.Issuer()
+	return Discovery{
+		Issuer: iss, TokenEndpoint: iss + "/connect/token", JWKSURI: iss + "/.well-known/jwks.json",
+		GrantTypesSupported: []string{"client_credentials"}, TokenEndpointAuthMethods: []string{"client_secret_post", "client_secret_basic"},
+		SigningAlgValuesSupported: []string{"ES256"}, ResponseTypesSupported: []string{"token"}, SubjectTypesSupported: []string{"public"},
+	}
+}
+
+// JWKS returns the public keys that verify the platform's tokens.
+func (s *Service) JWKS() any { return s.tokens.JWKS() }
