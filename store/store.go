@@ -21,8 +21,10 @@ var ErrConflict = errors.New("conflict")
 
 // Op is one command applied to one container. Decide is the pure rule of the core, called with the
 // container's current state (rights and facts) inside the store's write path; whatever it returns
-// is committed together with the audit record (Outcome.Facts, when not nil, replaces the facts). An Op with an empty EquipmentNumber concerns no container:
-// Decide is called with nil and only its notifications are kept (generic-service answers).
+// is committed together with the audit record (Outcome.Facts, when not nil, replaces the
+// container's facts; nil leaves them as they are). An Op with an empty EquipmentNumber concerns no
+// container: Decide is called with nil and only its notifications are kept (generic-service
+// answers), not its rights nor its facts.
 type Op struct {
 	PortLoCode      string
 	EquipmentNumber string
@@ -107,8 +109,10 @@ type Store interface {
 	NotificationReceivers(ctx context.Context, publicReferenceID string) ([]string, error)
 	// AuditTrail returns the audit records of one publicReferenceId, or all of one equipment number.
 	AuditTrail(ctx context.Context, publicReferenceID, equipmentNumber string) ([]AuditRecord, error)
-	// DueForExpiry returns up to limit containers having a right that is not deleted, not archived,
-	// not yet Expired, and whose release.Right.ExpiresAt() is not after now.
+	// DueForExpiry returns up to limit containers (none when limit <= 0) having a right that is not
+	// deleted, not archived, not yet Expired, and whose release.Right.ExpiresAt() is not after now,
+	// each once, the one due the longest first. Only rights within release.LiveWindow of now count:
+	// older ones are no longer part of their container, so an Expire op would never see them.
 	DueForExpiry(ctx context.Context, now time.Time, limit int) ([]ContainerRef, error)
 	// RecordCCRMUse counts one metered CCRM GET of a container by a company in a month ("2026-11");
 	// the same container, company and month count once.

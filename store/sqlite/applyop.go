@@ -14,8 +14,9 @@ import (
 
 // writeStmts are the statements of the write path, prepared once on the writer connection.
 type writeStmts struct {
-	load                          *sql.Stmt
-	rights, notifications, audits *multiInsert
+	load                                 *sql.Stmt
+	rights, facts, notifications, audits *multiInsert
+	ccrm                                 *multiInsert
 }
 
 func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err error) {
@@ -31,6 +32,12 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 	if ws.rights, err = prepareMulti(ctx, db, sqlUpsertRights, sqlUpsertRightsTail, rightCols); err != nil {
 		return ws, err
 	}
+	if ws.facts, err = prepareMulti(ctx, db, sqlUpsertFacts, sqlUpsertFactsTail, factCols); err != nil {
+		return ws, err
+	}
+	if ws.ccrm, err = prepareMulti(ctx, db, sqlInsertCCRMUses, sqlInsertCCRMUsesTail, ccrmCols); err != nil {
+		return ws, err
+	}
 	if ws.notifications, err = prepareMulti(ctx, db, sqlInsertNotifications, "", notificationCols); err != nil {
 		return ws, err
 	}
@@ -43,31 +50,37 @@ func (ws *writeStmts) close() {
 		ws.load.Close()
 	}
 	ws.rights.close()
+	ws.facts.close()
+	ws.ccrm.close()
 	ws.notifications.close()
 	ws.audits.close()
 }
 
 // writeTx is the writer goroutine's current transaction: the write statements bound to it on first
-// use, and the overlay of the rights its ops changed so far.
+// use, the overlay of the rights and facts its ops changed so far, and the CCRM uses it records.
 type writeTx struct {
-	tx                            *sql.Tx
-	ws                            *writeStmts
-	load                          *sql.Stmt
-	rights, notifications, audits [len(chunks)]*sql.Stmt
-	overlay                       overlay
-	encode                        chan<- encodeItem
+	tx                                         *sql.Tx
+	ws                                         *writeStmts
+	load                                       *sql.Stmt
+	rights, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
+	overlay                                    overlay
+	uses                                       []any // ccrm_usage rows, flattened (ccrm.go)
+	encode                                     chan<- encodeItem
 }
 
 // begin starts the write transaction tx.
 func (w *writeTx) begin(tx *sql.Tx) {
 	w.tx, w.load = tx, nil
-	w.rights, w.notifications, w.audits = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
+	w.rights, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
+		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
 	w.overlay.reset()
+	clear(w.uses)
+	w.uses = w.uses[:0]
 }
 
-// apply decides one op inside the transaction: load the container's live rights (through the
-// overlay), let the core decide, record the changed rights in the overlay, and hand the outcome to
-// the encoder, whose rows are inserted at the end of the transaction.
+// apply decides one op inside the transaction: load the container's facts and live rights (through
+// the overlay), let the core decide, record the changed rights and facts in the overlay, and hand
+// the outcome to the encoder, whose rows are inserted at the end of the transaction.
 func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome) (err error) {
 	var c *release.Container
 	if op.EquipmentNumber != "" {
@@ -84,12 +97,17 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome)
 	if *out, err = decide(op, c); err != nil {
 		return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
 	}
+	it := encodeItem{op: op, out: out}
 	if c != nil {
 		for _, r := range out.Changed {
 			w.overlay.put(r)
 		}
+		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
+		if out.Facts != nil {
+			w.overlay.putFacts(it.key, out.Facts)
+		}
 	}
-	w.encode <- encodeItem{op: op, out: out, rights: c != nil}
+	w.encode <- it
 	return nil
 }
 

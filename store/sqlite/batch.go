@@ -68,31 +68,45 @@ func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx, bound *[len(chunks)]
 }
 
 const (
-	rightCols        = 13
+	rightCols        = 14
+	factCols         = 4
+	ccrmCols         = 4
 	notificationCols = 9
 	auditCols        = 8
 )
 
 const (
 	sqlUpsertRights = `INSERT INTO rights (release_id, port_lo_code, equipment_number, release_identification,
-    owner_id, pending_to_id, originator_id, terminal_code, status, deleted, created_at, updated_at, state)`
+    owner_id, pending_to_id, originator_id, terminal_code, status, deleted, created_at, updated_at, expires_at, state)`
 	sqlUpsertRightsTail = `
 ON CONFLICT (release_id) DO UPDATE SET
     port_lo_code = excluded.port_lo_code, equipment_number = excluded.equipment_number,
     release_identification = excluded.release_identification, owner_id = excluded.owner_id,
     pending_to_id = excluded.pending_to_id, originator_id = excluded.originator_id,
     terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
-    created_at = excluded.created_at, updated_at = excluded.updated_at, state = excluded.state`
+    created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
+    state = excluded.state`
+	sqlUpsertFacts     = `INSERT INTO containers (port_lo_code, equipment_number, facts, updated_at)`
+	sqlUpsertFactsTail = `
+ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.facts, updated_at = excluded.updated_at`
+	sqlInsertCCRMUses      = `INSERT INTO ccrm_usage (month, company_id, port_lo_code, equipment_number)`
+	sqlInsertCCRMUsesTail  = ` ON CONFLICT DO NOTHING`
 	sqlInsertNotifications = `INSERT INTO notifications (receiver_id, type, event, equipment_number,
     release_id, public_reference_id, external_reference_id, stored_on, message)`
 	sqlInsertAudits = `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
     request, at, rejected, reason)`
 )
 
-// insert writes the encoded rows of the transaction.
+// insert writes the encoded rows of the transaction and the CCRM uses it records.
 func (w *writeTx) insert(ctx context.Context, r *encoded) error {
 	if err := w.ws.rights.exec(ctx, w.tx, &w.rights, r.rights); err != nil {
 		return fmt.Errorf("store/sqlite: upsert rights: %w", err)
+	}
+	if err := w.ws.facts.exec(ctx, w.tx, &w.facts, r.facts); err != nil {
+		return fmt.Errorf("store/sqlite: upsert container facts: %w", err)
+	}
+	if err := w.ws.ccrm.exec(ctx, w.tx, &w.ccrm, w.uses); err != nil {
+		return fmt.Errorf("store/sqlite: record CCRM uses: %w", err)
 	}
 	if err := w.ws.notifications.exec(ctx, w.tx, &w.notifications, r.notifications); err != nil {
 		return fmt.Errorf("store/sqlite: insert notifications: %w", err)

@@ -15,10 +15,12 @@ import (
 
 // encodeItem is one decided op to encode, or (with flushed set) the end of a transaction.
 type encodeItem struct {
-	op      *store.Op
-	out     *release.Outcome
-	rights  bool          // store out.Changed (not for ops without a container)
-	flushed chan struct{} // when set: everything before has been encoded
+	op  *store.Op
+	out *release.Outcome
+	// container is set for ops on a container (key): only those store out.Changed and out.Facts.
+	container bool
+	key       containerKey
+	flushed   chan struct{} // when set: everything before has been encoded
 }
 
 // encoded holds the rows of one write transaction, as flattened column values. The writer
@@ -26,6 +28,8 @@ type encodeItem struct {
 type encoded struct {
 	rights        []any
 	rightIndex    map[string]int // release id → index of its row in rights: the last version wins
+	facts         []any
+	factIndex     map[containerKey]int // container → index of its row in facts: the last facts win
 	notifications []any
 	audits        []any
 	err           error
@@ -33,13 +37,16 @@ type encoded struct {
 
 func (r *encoded) reset() {
 	clear(r.rights)
+	clear(r.facts)
 	clear(r.notifications)
 	clear(r.audits)
 	if r.rightIndex == nil {
-		r.rightIndex = make(map[string]int)
+		r.rightIndex, r.factIndex = make(map[string]int), make(map[containerKey]int)
 	}
 	clear(r.rightIndex)
-	*r = encoded{rights: r.rights[:0], rightIndex: r.rightIndex, notifications: r.notifications[:0], audits: r.audits[:0]}
+	clear(r.factIndex)
+	*r = encoded{rights: r.rights[:0], rightIndex: r.rightIndex, facts: r.facts[:0], factIndex: r.factIndex,
+		notifications: r.notifications[:0], audits: r.audits[:0]}
 }
 
 // encoder runs until items is closed.
@@ -66,9 +73,14 @@ func (r *encoded) add(it encodeItem) (err error) {
 		}
 	}()
 	out := it.out
-	if it.rights {
+	if it.container {
 		for _, right := range out.Changed {
 			if err := r.addRight(right); err != nil {
+				return err
+			}
+		}
+		if out.Facts != nil {
+			if err := r.addFacts(it.key, out.Facts, nanos(it.op.Audit.At)); err != nil {
 				return err
 			}
 		}
@@ -101,12 +113,28 @@ func (r *encoded) addRight(right *release.Right) error {
 	}
 	row := [rightCols]any{right.ReleaseID, right.PortLoCode, right.Key.EquipmentNumber, right.Key.ReleaseIdentification,
 		right.Owner.NxtEntityID, pendingTo, right.Originator.NxtEntityID, right.Terminal.Code,
-		int64(right.Status), right.Deleted(), nanos(right.CreatedAt), nanos(right.UpdatedAt), state}
+		int64(right.Status), right.Deleted(), nanos(right.CreatedAt), nanos(right.UpdatedAt), nanos(right.ExpiresAt()), state}
 	if i, ok := r.rightIndex[right.ReleaseID]; ok {
 		copy(r.rights[i:i+rightCols], row[:])
 		return nil
 	}
 	r.rightIndex[right.ReleaseID] = len(r.rights)
 	r.rights = append(r.rights, row[:]...)
+	return nil
+}
+
+// addFacts encodes the facts of container k, as of at.
+func (r *encoded) addFacts(k containerKey, f *release.Facts, at int64) error {
+	doc, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encode facts of %s: %w", k.equipment, err)
+	}
+	row := [factCols]any{k.port, k.equipment, doc, at}
+	if i, ok := r.factIndex[k]; ok {
+		copy(r.facts[i:i+factCols], row[:])
+		return nil
+	}
+	r.factIndex[k] = len(r.facts)
+	r.facts = append(r.facts, row[:]...)
 	return nil
 }

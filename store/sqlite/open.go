@@ -45,7 +45,9 @@ type Store struct {
 	ws   writeStmts // prepared once on w, bound to each write transaction
 	wtx  writeTx    // the writer goroutine's transaction, reused
 	enc  encoded    // the rows the encoder goroutine prepares for it
-	read *sql.Stmt  // a container's live rights, on r
+	read *sql.Stmt  // a container's facts and live rights, on r
+
+	ccrmSeen *sql.Stmt // whether a CCRM use is recorded already, on r
 
 	reqs     chan *request
 	quit     chan struct{}
@@ -146,13 +148,19 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return nil
 }
 
-// prepare prepares the statements of the write path (on the writer) and of the container read.
+// prepare prepares the statements of the write path (on the writer) and of the reads on the
+// request path: the container, and the CCRM use check.
 func (s *Store) prepare(ctx context.Context) error {
 	var err error
 	if s.ws, err = prepareWriteStmts(ctx, s.w); err != nil {
 		return err
 	}
 	if s.read, err = s.r.PrepareContext(ctx, sqlContainer); err != nil {
+		s.ws.close()
+		return fmt.Errorf("store/sqlite: prepare: %w", err)
+	}
+	if s.ccrmSeen, err = s.r.PrepareContext(ctx, sqlCCRMUseSeen); err != nil {
+		s.read.Close()
 		s.ws.close()
 		return fmt.Errorf("store/sqlite: prepare: %w", err)
 	}
@@ -169,6 +177,7 @@ func (s *Store) Close() error {
 		close(s.wtx.encode)
 		s.ws.close()
 		s.read.Close()
+		s.ccrmSeen.Close()
 		// The writer closes last: the last connection to close checkpoints the whole WAL.
 		s.closeErr = errors.Join(s.r.Close(), s.w.Close())
 	})

@@ -2,13 +2,14 @@ package sqlite
 
 import "github.com/portlight/portlight/release"
 
-// overlay holds the rights changed so far by the ops of the current write transaction. They are
-// written to the database at its end (batch.go), so a later op of the same group reads the
-// container from the database and then through the overlay: it sees exactly what it would see
-// had every earlier op's rights been upserted at once.
+// overlay holds the rights and container facts changed so far by the ops of the current write
+// transaction. They are written to the database at its end (batch.go), so a later op of the same
+// group reads the container from the database and then through the overlay: it sees exactly what
+// it would see had every earlier op's rights and facts been upserted at once.
 type overlay struct {
-	byID  map[string]*release.Right // latest version of each changed right
-	byKey map[containerKey][]string // ids of the changed rights of each container, in order
+	byID  map[string]*release.Right       // latest version of each changed right
+	byKey map[containerKey][]string       // ids of the changed rights of each container, in order
+	facts map[containerKey]*release.Facts // latest facts of each container whose facts changed
 }
 
 type containerKey struct{ port, equipment string }
@@ -20,9 +21,16 @@ func keyOf(r *release.Right) containerKey {
 func (o *overlay) reset() {
 	if o.byID == nil {
 		o.byID, o.byKey = make(map[string]*release.Right), make(map[containerKey][]string)
+		o.facts = make(map[containerKey]*release.Facts)
 	}
 	clear(o.byID)
 	clear(o.byKey)
+	clear(o.facts)
+}
+
+// putFacts records f as the latest facts of the container k.
+func (o *overlay) putFacts(k containerKey, f *release.Facts) {
+	o.facts[k] = f
 }
 
 // put records r as the latest version of its right.
@@ -48,12 +56,17 @@ func (o *overlay) put(r *release.Right) {
 }
 
 // apply brings c, as loaded from the database with rights created since `since` (unix ns), up to
-// date with the rights changed earlier in the transaction.
+// date with the rights and facts changed earlier in the transaction.
 func (o *overlay) apply(c *release.Container, since int64) {
+	k := containerKey{c.PortLoCode, c.EquipmentNumber}
+	if len(o.facts) > 0 {
+		if f, ok := o.facts[k]; ok {
+			c.Facts = *f
+		}
+	}
 	if len(o.byID) == 0 {
 		return
 	}
-	k := containerKey{c.PortLoCode, c.EquipmentNumber}
 	kept := c.Rights[:0]
 	for _, r := range c.Rights {
 		if newer, ok := o.byID[r.ReleaseID]; ok {

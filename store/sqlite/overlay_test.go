@@ -45,3 +45,35 @@ func TestOverlay(t *testing.T) {
 		t.Errorf("a reset overlay changed the container")
 	}
 }
+
+// TestOverlayFacts: the facts a group set for a container replace the stored ones (the last set
+// wins, empty facts too), for that container only, and only until the overlay is reset.
+func TestOverlayFacts(t *testing.T) {
+	fact := func(status string) *release.Facts {
+		return &release.Facts{Customs: &release.CustomsFact{Status: status}}
+	}
+	stored := func(eq string) *release.Container {
+		return &release.Container{PortLoCode: "BEANR", EquipmentNumber: eq, Facts: *fact("STORED")}
+	}
+	var o overlay
+	o.reset()
+	o.putFacts(containerKey{"BEANR", "EQ1"}, fact("FIRST"))
+	o.putFacts(containerKey{"BEANR", "EQ1"}, fact("SECOND"))
+	o.putFacts(containerKey{"BEANR", "EQ2"}, &release.Facts{})
+	for _, tc := range []struct{ eq, want string }{{"EQ1", "SECOND"}, {"EQ2", ""}, {"EQ3", "STORED"}} {
+		c := stored(tc.eq)
+		o.apply(c, 0)
+		got := ""
+		if c.Facts.Customs != nil {
+			got = c.Facts.Customs.Status
+		}
+		if got != tc.want {
+			t.Errorf("%s through the overlay: customs %q, want %q", tc.eq, got, tc.want)
+		}
+	}
+	o.reset()
+	c := stored("EQ1")
+	if o.apply(c, 0); c.Facts.Customs.Status != "STORED" {
+		t.Errorf("a reset overlay changed the facts")
+	}
+}

@@ -191,3 +191,29 @@ func TestWALStaysBounded(t *testing.T) {
 		t.Errorf("WAL is %d MB after %d ops (database %d MB): it is not checkpointed", wal.Size()>>20, ops, db.Size()>>20)
 	}
 }
+
+// TestCCRMUseSeenCostsNoWrite: reading the same container again in a month (the common case of
+// CCRM metering, which is on the read path) is found on a reader and does not go to the writer.
+func TestCCRMUseSeenCostsNoWrite(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	eq := storetest.EquipmentNumber(1)
+	if err := s.RecordCCRMUse(ctx, storetest.Forwarder.NxtEntityID, storetest.Port, eq, "2025-03"); err != nil {
+		t.Fatal(err)
+	}
+	groups := s.groups // the writer answered: its count is settled
+	for range 10 {
+		if err := s.RecordCCRMUse(ctx, storetest.Forwarder.NxtEntityID, storetest.Port, eq, "2025-03"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if s.groups != groups {
+		t.Errorf("recording a use already recorded took %d write transactions", s.groups-groups)
+	}
+	if err := s.RecordCCRMUse(ctx, storetest.Forwarder.NxtEntityID, storetest.Port, eq, "2025-04"); err != nil {
+		t.Fatal(err)
+	}
+	if s.groups != groups+1 {
+		t.Errorf("a new use took %d write transactions, want 1", s.groups-groups)
+	}
+}

@@ -12,12 +12,18 @@ import (
 // more ops is still taken whole: its ops commit together).
 const maxGroupOps = 256
 
-// request is one Apply call waiting for the writer goroutine.
+// request is one Apply call (ops), or one RecordCCRMUse call (use), waiting for the writer goroutine.
 type request struct {
 	ops  []store.Op
+	use  *ccrmUse
 	outs []release.Outcome
 	err  error
 	done chan struct{} // closed by the writer once outs and err are set
+}
+
+// size is what the request counts for in a group's maxGroupOps: its ops, or its one CCRM use.
+func (r *request) size() int {
+	return max(len(r.ops), 1)
 }
 
 // Apply implements store.Store. The ops are handed to the writer goroutine, which applies them in
@@ -32,19 +38,27 @@ func (s *Store) Apply(ctx context.Context, ops ...store.Op) ([]release.Outcome, 
 		return nil, err
 	}
 	req := &request{ops: ops, done: make(chan struct{})}
+	if err := s.do(ctx, req); err != nil {
+		return nil, err
+	}
+	return req.outs, nil
+}
+
+// do hands req to the writer goroutine and waits until its group is committed (or failed).
+func (s *Store) do(ctx context.Context, req *request) error {
 	select {
 	case s.reqs <- req:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return ctx.Err()
 	case <-s.quit:
-		return nil, ErrClosed
+		return ErrClosed
 	}
 	select {
 	case <-req.done:
-		return req.outs, req.err
+		return req.err
 	case <-ctx.Done():
-		// The ops will still be committed (or have been): the caller just does not wait to know.
-		return nil, ctx.Err()
+		// The request will still be committed (or has been): the caller just does not wait to know.
+		return ctx.Err()
 	}
 }
 
@@ -59,13 +73,13 @@ func (s *Store) run() {
 			return
 		case req := <-s.reqs:
 			group = append(group[:0], req)
-			n := len(req.ops)
+			n := req.size()
 		gather:
 			for n < maxGroupOps {
 				select {
 				case req := <-s.reqs:
 					group = append(group, req)
-					n += len(req.ops)
+					n += req.size()
 				default:
 					break gather
 				}
@@ -103,7 +117,7 @@ func finish(req *request) {
 	close(req.done)
 }
 
-// inTx applies every op of reqs in one write transaction and commits it.
+// inTx applies every op of reqs (and records their CCRM uses) in one write transaction and commits it.
 func (s *Store) inTx(reqs []*request) error {
 	ctx := context.Background()
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -114,6 +128,9 @@ func (s *Store) inTx(reqs []*request) error {
 	w.begin(tx)
 	s.enc.reset()
 	for _, req := range reqs {
+		if req.use != nil {
+			w.record(req.use)
+		}
 		req.outs = make([]release.Outcome, len(req.ops))
 		for i := range req.ops {
 			if err = w.apply(ctx, &req.ops[i], &req.outs[i]); err != nil {

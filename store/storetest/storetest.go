@@ -10,6 +10,8 @@
 //   - Container never returns nil: an unknown container is one without rights. It returns the
 //     container's rights created at or after now - release.LiveWindow, deleted ones included, and
 //     Apply hands Decide the same, as of the op's Audit.At, read through the earlier ops of its call.
+//     Facts are kept per container whatever its age and whether it has rights; Outcome.Facts of an
+//     op without a container are dropped, as its Changed rights are.
 //   - A failing op (its outcome cannot be stored) fails its own Apply call, whole, and no other.
 //   - StoredNotification.Message is byte for byte what json.Marshal made of the notification
 //     (not a re-encoded JSON value: no jsonb); StoredOn is the notification's Timestamp; seqs grow
@@ -19,6 +21,10 @@
 //   - A terminal code is unique within its port (PutTerminal replaces by port and code).
 //   - Revoking a client or subscription key twice keeps the first revocation time.
 //   - Companies without an ingestion id never conflict with one another.
+//   - DueForExpiry counts only rights within the live window at now (an Expire op would not see
+//     older ones), returns nothing when limit <= 0, and orders the containers by their earliest
+//     due expiry, then port and equipment number.
+//   - CCRMUsage leaves out companies without uses in the month.
 package storetest
 
 import (
@@ -55,6 +61,13 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotificationsPaging", testNotificationPaging},
 		{"NotificationReceivers", testNotificationReceivers},
 		{"AuditTrail", testAuditTrail},
+		{"ContainerFactsStoredWithTheirOp", testFactsStored},
+		{"ContainerFactsSeenByLaterOpsOfOneApply", testFactsSeenInApply},
+		{"ContainerFactsKeptWhenOutcomeHasNone", testFactsKept},
+		{"DueForExpiry", testDueForExpiry},
+		{"DueForExpiryLimit", testDueForExpiryLimit},
+		{"CCRMUsage", testCCRMUsage},
+		{"CCRMUsageConcurrent", testCCRMUsageConcurrent},
 		{"RegistryCompanies", testCompanies},
 		{"RegistryTerminals", testTerminals},
 		{"RegistryClients", testClients},

@@ -1,0 +1,173 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io/fs"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store/storetest"
+)
+
+// TestMigrationFillsExpiresAt: rights stored before expires_at existed get it from their state
+// (to the millisecond) when the database is migrated, so that the expiry scheduler neither takes
+// them all for due nor misses them.
+func TestMigrationFillsExpiresAt(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "portlight.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 1); err != nil {
+		t.Fatalf("migrate to version 1: %v", err)
+	}
+
+	created := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	at := func(t time.Time) *time.Time { return &t }
+	cet := time.FixedZone("CET", 3600)
+	rights := map[string]*time.Time{
+		"no-expiration":         nil,
+		"earlier-expiration":    at(created.Add(10*24*time.Hour + 123456789)),
+		"earlier-in-a-zone":     at(created.Add(20 * 24 * time.Hour).In(cet)),
+		"later-expiration":      at(created.Add(90 * 24 * time.Hour)),
+		"whole-second-earliest": at(created.Add(time.Hour)),
+	}
+	want := map[string]int64{}
+	for id, expiration := range rights {
+		eq := storetest.EquipmentNumber(len(want))
+		r := &release.Right{ReleaseID: id, PortLoCode: storetest.Port, Key: storetest.Key(eq, "R1"), Owner: storetest.Agent,
+			Originator: storetest.Agent, Terminal: storetest.Terminal, Status: release.StatusAssigned,
+			Details: release.Details{ExpirationDateTimeUtc: expiration}, CreatedAt: created, UpdatedAt: created}
+		state, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO rights (release_id, port_lo_code, equipment_number,
+    release_identification, owner_id, originator_id, terminal_code, status, deleted, created_at, updated_at, state)
+VALUES (?, ?, ?, 'R1', ?, ?, ?, 1, false, ?, ?, ?)`, id, r.PortLoCode, eq, r.Owner.NxtEntityID, r.Originator.NxtEntityID,
+			r.Terminal.Code, nanos(created), nanos(created), state); err != nil {
+			t.Fatalf("insert a right of version 1: %v", err)
+		}
+		want[id] = nanos(r.ExpiresAt())
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer s.Close()
+	rows, err := s.r.QueryContext(ctx, `SELECT release_id, expires_at FROM rights`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var id string
+		var got int64
+		if err := rows.Scan(&id, &got); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		if d := time.Duration(got - want[id]); d <= -time.Millisecond || d >= time.Millisecond {
+			t.Errorf("%s: expires_at %s, want %s (to the millisecond)", id, fromNanos(got), fromNanos(want[id]))
+		}
+		if !strings.HasPrefix(id, "earlier-expiration") && got != want[id] {
+			t.Errorf("%s: expires_at %s, want exactly %s", id, fromNanos(got), fromNanos(want[id]))
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(rights) {
+		t.Errorf("%d rights after the migration, want %d", n, len(rights))
+	}
+}
+
+// TestQueryPlans: the queries of the request path and of the expiry scheduler use the indexes made
+// for them. The partial index rights_due is used only when the query repeats its WHERE clause word
+// for word, which an innocent edit of either breaks without any test failing otherwise.
+func TestQueryPlans(t *testing.T) {
+	s := openTemp(t)
+	for _, tc := range []struct {
+		name, query string
+		args        []any
+		want        []string
+	}{
+		{"container", sqlContainer, []any{"BEANR", "EQ", 0},
+			[]string{"SEARCH containers USING PRIMARY KEY", "SEARCH rights USING INDEX rights_container"}},
+		{"due for expiry", sqlDueForExpiry, []any{0, 0, 1}, []string{"SEARCH rights USING INDEX rights_due"}},
+		{"CCRM use seen", sqlCCRMUseSeen, []any{"m", "c", "p", "e"}, []string{"SEARCH ccrm_usage USING PRIMARY KEY"}},
+		{"CCRM usage", sqlCCRMUsage, []any{"m"}, []string{"SEARCH ccrm_usage USING PRIMARY KEY (month=?)"}},
+	} {
+		rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "\n")
+		for _, w := range tc.want {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: plan lacks %q:\n%s", tc.name, w, all)
+			}
+		}
+		if strings.Contains(all, "SCAN ") {
+			t.Errorf("%s: plan scans a table:\n%s", tc.name, all)
+		}
+	}
+}
+
+// TestContainerOrder: a container's rights come by creation time, then release id (the order the
+// core breaks ties on), whatever order they were stored in.
+func TestContainerOrder(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	eq := storetest.EquipmentNumber(1)
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	for i, tc := range []struct {
+		id string
+		at time.Time
+	}{{"rel-c", now}, {"rel-b", now.Add(-time.Second)}, {"rel-d", now}, {"rel-a", now}} {
+		m := release.Meta{Now: tc.at, Sender: storetest.Agent, PublicReferenceID: "pub", NewReleaseID: tc.id}
+		rid := "R" + string(rune('1'+i))
+		if outs, err := s.Apply(ctx, storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, rid, nil), m)); err != nil || outs[0].Rejected {
+			t.Fatalf("Apply: %v %+v", err, outs)
+		}
+	}
+	c, err := s.Container(ctx, storetest.Port, eq, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range c.Rights {
+		got = append(got, r.ReleaseID)
+	}
+	if want := "rel-b rel-a rel-c rel-d"; strings.Join(got, " ") != want {
+		t.Errorf("Container rights in order %v, want %s", got, want)
+	}
+}
