@@ -106,3 +106,13 @@ type SigningKey struct {
 
 // NormaliseCode trims an identifier for case-insensitive lookups.
 func NormaliseCode(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+// User is a person of a company who gets tokens with the OAuth2 password grant. Passwords are
+// stored as slow hashes (see HashPassword): unlike client secrets they are not random.
+type User struct {
+	Username     string     `json:"username"`
+	CompanyID    string     `json:"nxtEntityId"`
+	PasswordHash string     `json:"-"`
+	CreatedAt    time.Time  `json:"createdAt"`
+	RevokedAt    *time.Time `json:"revokedAt,omitempty"`
+}

@@ -142,4 +142,16 @@ type Registry interface {
 	RevokeSubscriptionKey(ctx context.Context, keyHash string, at time.Time) error
 	AddSigningKey(ctx context.Context, k identity.SigningKey) error
 	SigningKeys(ctx context.Context) ([]identity.SigningKey, error)
+	// RetireSigningKey stops a key from verifying; ErrNotFound for an unknown key id.
+	RetireSigningKey(ctx context.Context, keyID string, at time.Time) error
+	// DeleteTerminal removes a terminal of a port; ErrNotFound when there is none.
+	DeleteTerminal(ctx context.Context, portLoCode, code string) error
+	// CreateUser stores a new user (password grant); ErrConflict when the username exists.
+	CreateUser(ctx context.Context, u identity.User) error
+	Users(ctx context.Context) ([]identity.User, error)
+	// RevokeUser stops a user's logins; ErrNotFound for an unknown user.
+	RevokeUser(ctx context.Context, username string, at time.Time) error
+	// CountCalls adds calls to the counters of the rate-limit window starting at window (one per
+	// subscription) and returns the totals of those counters across every node.
+	CountCalls(ctx context.Context, window time.Time, calls map[string]int) (map[string]int, error)
 }

@@ -25,6 +25,7 @@
 //     older ones), returns nothing when limit <= 0, and orders the containers by their earliest
 //     due expiry, then port and equipment number.
 //   - CCRMUsage leaves out companies without uses in the month.
+//   - Revoking a user or retiring a signing key twice keeps the first time.
 package storetest
 
 import (
@@ -73,6 +74,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RegistryClients", testClients},
 		{"RegistrySubscriptionKeys", testSubscriptionKeys},
 		{"RegistrySigningKeys", testSigningKeys},
+		{"RegistryRetireSigningKey", testRetireSigningKey},
+		{"RegistryDeleteTerminal", testDeleteTerminal},
+		{"RegistryUsers", testUsers},
+		{"CountCalls", testCountCalls},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
