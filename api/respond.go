@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/google/uuid"
 
@@ -77,7 +78,10 @@ func fail(w http.ResponseWriter, r *http.Request, st style, err error) {
 		id := uuid.NewString()
 		slog.Error("request failed", "identifier", id, "method", r.Method, "path", r.URL.Path, "err", err)
 		writeJSON(w, status, internalError{Identifier: id, Error: msgInternal})
-	case http.StatusUnauthorized, http.StatusTooManyRequests:
+	case http.StatusTooManyRequests:
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
+		writeJSON(w, status, statusMessage{StatusCode: status, Message: e.Message})
+	case http.StatusUnauthorized:
 		writeJSON(w, status, statusMessage{StatusCode: status, Message: e.Message})
 	case http.StatusForbidden:
 		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)

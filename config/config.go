@@ -26,6 +26,7 @@ type Config struct {
 	ShutdownTimeout  time.Duration
 	ExpiryInterval   time.Duration
 	DebugAddr        string
+	RateLimit        int
 }
 
 // option is one line of the option table.
@@ -56,6 +57,15 @@ var options = []option{
 	{name: "expiry-interval", def: "30s", usage: "how often rights past their expiry are expired and their stakeholders told",
 		set: durationSetter("expiry-interval", func(c *Config, d time.Duration) { c.ExpiryInterval = d }),
 		get: func(c *Config) string { return c.ExpiryInterval.String() }},
+	{name: "rate-limit", def: "500", usage: "calls per minute each subscription may make (the seed's 500); 0 turns the limit off, e.g. for benchmarks",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("rate-limit: %q is not a whole number >= 0", v)
+			}
+			c.RateLimit = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.RateLimit) }},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -150,5 +151,27 @@ func TestAcceptedCommandsSurviveACrash(t *testing.T) {
 		if err != nil || len(items) != 2 {
 			t.Fatalf("after the crash, %s has %d notifications for RP1 (%v), want 2", id, len(items), err)
 		}
+	}
+}
+
+// TestRateLimit answers the call over the limit with 429, Retry-After and the seed's body shape.
+func TestRateLimit(t *testing.T) {
+	n := startNode(t, t.TempDir(), "--rate-limit", "5")
+	c := n.party(t, RP1)
+	q := url.Values{"equipmentNumber": {"MSCU1234565"}}
+	for i := 0; i < 5; i++ {
+		if _, resp, err := c.Notifications(bg(), q); err != nil || resp.Status != 405 {
+			t.Fatalf("call %d: %v %v", i+1, err, resp)
+		}
+	}
+	_, resp, _ := c.Notifications(bg(), q)
+	retry, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	if resp.Status != 429 || err != nil || retry < 1 || retry > 60 ||
+		!strings.HasPrefix(string(resp.Body), `{"statusCode":429,"message":"Rate limit is exceeded. Try again in `) {
+		t.Fatalf("call 6: %d Retry-After %q %s", resp.Status, resp.Header.Get("Retry-After"), resp.Body)
+	}
+	// Another subscription is not limited by this one.
+	if _, resp, _ := n.party(t, RP2).Notifications(bg(), q); resp.Status != 405 {
+		t.Fatalf("another company: %d", resp.Status)
 	}
 }

@@ -90,7 +90,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		ln.Close()
 		return fmt.Errorf("load registry: %w", err)
 	}
-	svc := service.New(s.store, dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit}, time.Now)
+	svc := service.New(s.store, dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
 	s.http = &http.Server{
 		Handler:           api.New(svc).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
@@ -103,6 +103,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	go func() {
 		defer close(s.done)
 		go s.reloadKeys(background, tokens, 30*time.Second)
+		go svc.Limiter.Run(background)
 		svc.RunExpiry(background, s.cfg.ExpiryInterval)
 	}()
 	go func() {

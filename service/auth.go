@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"strings"
 
 	"github.com/portlight/portlight/identity"
@@ -12,6 +13,9 @@ import (
 type Caller struct {
 	Company  *identity.Company
 	ClientID string
+	// Subscription is what the rate limit counts calls against: the subscription key (its hash)
+	// when the call carried one, else the client.
+	Subscription string
 }
 
 // Messages of the 401 answers ({statusCode, message}, the seed's shape).
@@ -40,6 +44,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer, subscriptionKey stri
 	if !ok {
 		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
 	}
+	caller := &Caller{Company: company, ClientID: client.ClientID, Subscription: "client:" + client.ClientID}
 	if requireKey {
 		if subscriptionKey == "" {
 			return nil, Errorf(CodeUnauthorized, MsgMissingSubscriptionKey)
@@ -48,8 +53,13 @@ func (s *Service) Authenticate(ctx context.Context, bearer, subscriptionKey stri
 		if !ok || key.CompanyID != company.NxtEntityID {
 			return nil, Errorf(CodeUnauthorized, MsgInvalidSubscriptionKey)
 		}
+		caller.Subscription = "key:" + key.KeyHash
 	}
-	return &Caller{Company: company, ClientID: client.ClientID}, nil
+	if ok, retry := s.Limiter.Allow(caller.Subscription, s.now()); !ok {
+		return nil, &Error{Code: CodeTooManyRequests, RetryAfter: retry,
+			Message: fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", int(retry.Seconds()+0.999))}
+	}
+	return caller, nil
 }
 
 // TokenGrant is the answer of POST /connect/token.

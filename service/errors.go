@@ -3,6 +3,7 @@ package service
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Code classifies what went wrong with a call; the API maps each code to one HTTP status.
@@ -27,7 +28,9 @@ type Error struct {
 	Message string
 	// Fields holds per-field validation messages for RFC 7807 answers (field name -> messages).
 	Fields map[string][]string
-	Err    error
+	// RetryAfter is when to try again, for CodeTooManyRequests.
+	RetryAfter time.Duration
+	Err        error
 }
 
 func (e *Error) Error() string {

@@ -19,6 +19,8 @@ import (
 type Config struct {
 	// StrictCheckDigit refuses equipment numbers with a wrong ISO 6346 check digit (default: warn).
 	StrictCheckDigit bool
+	// RateLimit is the number of calls per minute each subscription may make; 0 means no limit.
+	RateLimit int
 }
 
 // Service is the platform behind the API.
@@ -28,11 +30,13 @@ type Service struct {
 	tokens *identity.Tokens
 	cfg    Config
 	now    func() time.Time
+	// Limiter counts calls per subscription; the server runs its flushes (RateLimiter.Run).
+	Limiter *RateLimiter
 }
 
 // New builds the service. now is the clock (time.Now in production).
 func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, cfg Config, now func() time.Time) *Service {
-	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now}
+	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st)}
 }
 
 // Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and
