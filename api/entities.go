@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/portlight/portlight/service"
 )
@@ -11,26 +13,9 @@ const MaxEntityPageSize = 100
 
 // getEntities handles GET /certified-pickup/v1/entities, the company registry (synchronous).
 func (a *API) getEntities(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	q := lowerKeys(r.URL.Query())
-	opt := func(k string) *string {
-		if v, ok := q[k]; ok && len(v) > 0 && v[0] != "" {
-			return &v[0]
-		}
-		return nil
-	}
-	f := service.EntityFilter{
-		Eori: opt("eori"), Duns: opt("duns"), Vat: opt("vat"), NxtEntityID: opt("nxtentityid"),
-		EntityName: opt("entityname"), ApcsCode: opt("apcscode"),
-	}
-	var err error
-	if f.Page, err = intParam(q, "page", 1, 1, 1<<30); err != nil {
+	f, err := parseEntityFilter(r.URL.Query())
+	if err != nil {
 		return err
-	}
-	if f.PageSize, err = intParam(q, "pagesize", 25, 1, MaxEntityPageSize); err != nil {
-		return err
-	}
-	if f.Eori == nil && f.Duns == nil && f.Vat == nil && f.NxtEntityID == nil && f.EntityName == nil && f.ApcsCode == nil {
-		return service.FieldError("SearchFilter", "At least one of EORI, DUNS, VAT, NxtEntityId, entityName or apcsCode must be provided.")
 	}
 	hits := a.svc.SearchEntities(r.Context(), f)
 	out := service.EntitySearch{
@@ -42,4 +27,32 @@ func (a *API) getEntities(w http.ResponseWriter, r *http.Request, c *service.Cal
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// parseEntityFilter reads the registry query: parameter names case-insensitive, at least one
+// filter, page and pageSize bounded.
+func parseEntityFilter(query url.Values) (service.EntityFilter, error) {
+	q := lowerKeys(query)
+	opt := func(k string) *string {
+		if v, ok := q[k]; ok && len(v) > 0 && strings.TrimSpace(v[0]) != "" {
+			s := strings.TrimSpace(v[0])
+			return &s
+		}
+		return nil
+	}
+	f := service.EntityFilter{
+		Eori: opt("eori"), Duns: opt("duns"), Vat: opt("vat"), NxtEntityID: opt("nxtentityid"),
+		EntityName: opt("entityname"), ApcsCode: opt("apcscode"),
+	}
+	var err error
+	if f.Page, err = intParam(q, "page", 1, 1, 1<<30); err != nil {
+		return f, err
+	}
+	if f.PageSize, err = intParam(q, "pagesize", 25, 1, MaxEntityPageSize); err != nil {
+		return f, err
+	}
+	if f.Eori == nil && f.Duns == nil && f.Vat == nil && f.NxtEntityID == nil && f.EntityName == nil && f.ApcsCode == nil {
+		return f, service.FieldError("SearchFilter", "At least one of EORI, DUNS, VAT, NxtEntityId, entityName or apcsCode must be provided.")
+	}
+	return f, nil
 }

@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"net/url"
 	"testing"
 
 	"github.com/portlight/portlight/release"
@@ -61,6 +62,55 @@ func FuzzParseReleaseRights(f *testing.F) {
 			checkDecodeError(t, err)
 		} else if len(reqs) == 0 || len(reqs) > MaxBulkRights {
 			t.Fatalf("bulk of %d", len(reqs))
+		}
+	})
+}
+
+// FuzzParseTokenRequest feeds arbitrary form bodies to the token endpoint's parser.
+func FuzzParseTokenRequest(f *testing.F) {
+	for _, s := range []string{"", "grant_type=client_credentials&client_id=a&client_secret=b", "grant_type=password&username=u&password=p",
+		"grant_type=refresh_token", "grant_type=%zz", "grant_type=client_credentials&grant_type=password"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		form, err := url.ParseQuery(body)
+		if err != nil {
+			return // the server answers invalid_request before parsing
+		}
+		req, oerr := parseTokenRequest(form, noBasic{})
+		if oerr != nil {
+			if oerr.Status != 400 || (oerr.Code != "invalid_request" && oerr.Code != "unsupported_grant_type") {
+				t.Fatalf("unexpected error %+v", oerr)
+			}
+			return
+		}
+		if req.grantType != "client_credentials" && req.grantType != "password" {
+			t.Fatalf("accepted grant %q", req.grantType)
+		}
+	})
+}
+
+type noBasic struct{}
+
+func (noBasic) BasicAuth() (string, string, bool) { return "", "", false }
+
+// FuzzParseEntityFilter feeds arbitrary query strings to the registry's parser.
+func FuzzParseEntityFilter(f *testing.F) {
+	for _, s := range []string{"", "entityName=demo", "EORI=BE1&page=0", "vat=x&pageSize=1000", "NxtEntityId=%00&page=-1", "apcsCode=&duns="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		q, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		filter, err := parseEntityFilter(q)
+		if err != nil {
+			checkDecodeError(t, err)
+			return
+		}
+		if filter.Page < 1 || filter.PageSize < 1 || filter.PageSize > MaxEntityPageSize {
+			t.Fatalf("accepted paging %d/%d", filter.Page, filter.PageSize)
 		}
 	})
 }

@@ -28,8 +28,8 @@ type doc struct {
 var (
 	docToken = doc{
 		summary: "Get an access token", tag: "Access",
-		description: "OAuth 2.0 token endpoint (client_credentials); the token is a signed JWT for 'Authorization: Bearer'.",
-		form:        []string{"grant_type", "client_id", "client_secret"}, status: 200, answer: service.TokenGrant{},
+		description: "OAuth 2.0 token endpoint (client_credentials, or password for a user); the token is a signed JWT for 'Authorization: Bearer'.",
+		form:        []string{"grant_type", "client_id", "client_secret", "username", "password"}, status: 200, answer: service.TokenGrant{},
 	}
 	docIngest = doc{
 		summary: "Submit, update, block, unblock, revoke or delete a commercial release", tag: "Shipping Agent",

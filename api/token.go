@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 
 	"github.com/portlight/portlight/service"
 )
@@ -18,18 +19,17 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	if err := r.ParseForm(); err != nil {
 		return oauthFail(w, &service.OAuthError{Status: 400, Code: "invalid_request", Description: "the form could not be parsed"})
 	}
-	switch r.PostForm.Get("grant_type") {
-	case "client_credentials":
-	case "":
-		return oauthFail(w, &service.OAuthError{Status: 400, Code: "invalid_request", Description: "grant_type is required"})
-	default:
-		return oauthFail(w, &service.OAuthError{Status: 400, Code: "unsupported_grant_type", Description: "supported: client_credentials"})
+	req, oerr := parseTokenRequest(r.PostForm, r)
+	if oerr != nil {
+		return oauthFail(w, oerr)
 	}
-	id, secret, ok := r.BasicAuth()
-	if !ok {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+	var grant service.TokenGrant
+	var err error
+	if req.grantType == "password" {
+		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password)
+	} else {
+		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret)
 	}
-	grant, err := a.svc.ClientCredentialsToken(r.Context(), id, secret)
 	if err != nil {
 		var oe *service.OAuthError
 		if errors.As(err, &oe) {
@@ -47,4 +47,35 @@ func oauthFail(w http.ResponseWriter, e *service.OAuthError) error {
 	}
 	writeJSON(w, e.Status, e)
 	return nil
+}
+
+// tokenRequest is a parsed token request.
+type tokenRequest struct {
+	grantType, clientID, secret, username, password string
+}
+
+// basicAuther is what parseTokenRequest needs of the request: its HTTP Basic credentials.
+type basicAuther interface {
+	BasicAuth() (string, string, bool)
+}
+
+// parseTokenRequest reads the form of POST /connect/token: client_credentials takes the client
+// from HTTP Basic authentication or the form; password takes username and password.
+func parseTokenRequest(form url.Values, basic basicAuther) (tokenRequest, *service.OAuthError) {
+	req := tokenRequest{grantType: form.Get("grant_type")}
+	switch req.grantType {
+	case "client_credentials":
+		id, secret, ok := basic.BasicAuth()
+		if !ok {
+			id, secret = form.Get("client_id"), form.Get("client_secret")
+		}
+		req.clientID, req.secret = id, secret
+	case "password":
+		req.username, req.password = form.Get("username"), form.Get("password")
+	case "":
+		return req, &service.OAuthError{Status: 400, Code: "invalid_request", Description: "grant_type is required"}
+	default:
+		return req, &service.OAuthError{Status: 400, Code: "unsupported_grant_type", Description: "supported: client_credentials, password"}
+	}
+	return req, nil
 }

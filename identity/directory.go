@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -15,6 +16,7 @@ type Source interface {
 	Terminals(ctx context.Context) ([]Terminal, error)
 	Clients(ctx context.Context) ([]Client, error)
 	SubscriptionKeys(ctx context.Context) ([]SubscriptionKey, error)
+	Users(ctx context.Context) ([]User, error)
 }
 
 // Directory is an in-memory snapshot of the registry, for the lookups every call makes (token's
@@ -38,6 +40,7 @@ type snapshot struct {
 	terminals map[string]*Terminal // by port + "/" + code
 	clients   map[string]Client
 	keys      map[string]SubscriptionKey
+	users     map[string]User
 	loadedAt  time.Time
 }
 
@@ -71,10 +74,14 @@ func (d *Directory) reloadLocked(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	users, err := d.src.Users(ctx)
+	if err != nil {
+		return err
+	}
 	s := &snapshot{
 		companies: map[string]*Company{}, byIdent: map[release.IdentificationType]map[string]*Company{},
 		ingestion: map[string]*Company{}, terminals: map[string]*Terminal{},
-		clients: map[string]Client{}, keys: map[string]SubscriptionKey{}, loadedAt: time.Now(),
+		clients: map[string]Client{}, keys: map[string]SubscriptionKey{}, users: map[string]User{}, loadedAt: time.Now(),
 	}
 	for i := range companies {
 		c := &companies[i]
@@ -100,6 +107,9 @@ func (d *Directory) reloadLocked(ctx context.Context) error {
 	}
 	for _, k := range keys {
 		s.keys[k.KeyHash] = k
+	}
+	for _, u := range users {
+		s.users[strings.ToLower(u.Username)] = u
 	}
 	d.snap.Store(s)
 	d.lastReload = time.Now()
@@ -183,6 +193,12 @@ func (d *Directory) Terminal(ctx context.Context, port, code string) *release.Te
 // Client returns an active (not revoked) client.
 func (d *Directory) Client(ctx context.Context, id string) (Client, bool) {
 	return lookup(ctx, d, func(s *snapshot) (Client, bool) { c, ok := s.clients[id]; return c, ok && c.RevokedAt == nil })
+}
+
+// User returns an active (not revoked) user; usernames match case-insensitively.
+func (d *Directory) User(ctx context.Context, username string) (User, bool) {
+	name := strings.ToLower(strings.TrimSpace(username))
+	return lookup(ctx, d, func(s *snapshot) (User, bool) { u, ok := s.users[name]; return u, ok && u.RevokedAt == nil })
 }
 
 // SubscriptionKey returns the active subscription a presented key belongs to.

@@ -19,16 +19,19 @@ import (
 // TokenLifetime is how long an access token is valid.
 const TokenLifetime = time.Hour
 
-// Claims are what an access token says about its bearer.
+// Claims are what an access token says about its bearer: a client application of a company, or
+// (password grant) a user of it.
 type Claims struct {
 	ClientID  string
+	Username  string
 	CompanyID string
 	Expiry    time.Time
 }
 
 type companyClaims struct {
 	CompanyID string `json:"nxt_entity_id"`
-	ClientID  string `json:"client_id"`
+	ClientID  string `json:"client_id,omitempty"`
+	Username  string `json:"preferred_username,omitempty"`
 }
 
 // ErrInvalidToken is returned for a token that is malformed, expired, or not signed by a key of ours.
@@ -121,12 +124,21 @@ func (t *Tokens) Load(keys []SigningKey) error {
 
 // Issue returns a signed access token for a client of a company, valid from now for TokenLifetime.
 func (t *Tokens) Issue(c Client, now time.Time) (string, time.Time, error) {
+	return t.issue(c.ClientID, companyClaims{CompanyID: c.CompanyID, ClientID: c.ClientID}, now)
+}
+
+// IssueForUser returns a signed access token for a user of a company (password grant).
+func (t *Tokens) IssueForUser(u User, now time.Time) (string, time.Time, error) {
+	return t.issue(u.Username, companyClaims{CompanyID: u.CompanyID, Username: u.Username}, now)
+}
+
+func (t *Tokens) issue(subject string, custom companyClaims, now time.Time) (string, time.Time, error) {
 	exp := now.Add(TokenLifetime)
 	std := jwt.Claims{
-		Issuer: t.issuer, Subject: c.ClientID, ID: NewSecret()[:16],
+		Issuer: t.issuer, Subject: subject, ID: NewSecret()[:16],
 		IssuedAt: jwt.NewNumericDate(now), NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), Expiry: jwt.NewNumericDate(exp),
 	}
-	raw, err := jwt.Signed(t.state.Load().signer).Claims(std).Claims(companyClaims{CompanyID: c.CompanyID, ClientID: c.ClientID}).Serialize()
+	raw, err := jwt.Signed(t.state.Load().signer).Claims(std).Claims(custom).Serialize()
 	return raw, exp, err
 }
 
@@ -157,7 +169,7 @@ func (t *Tokens) Verify(raw string, now time.Time) (Claims, error) {
 	if err := std.ValidateWithLeeway(jwt.Expected{Issuer: t.issuer, Time: now}, 30*time.Second); err != nil || std.Expiry == nil {
 		return Claims{}, ErrInvalidToken
 	}
-	c = Claims{ClientID: custom.ClientID, CompanyID: custom.CompanyID, Expiry: std.Expiry.Time()}
+	c = Claims{ClientID: custom.ClientID, Username: custom.Username, CompanyID: custom.CompanyID, Expiry: std.Expiry.Time()}
 	t.mu.Lock()
 	if len(t.verified) > 100_000 {
 		t.verified = map[string]Claims{} // crude bound; a fresh cache costs one verification per token

@@ -36,15 +36,22 @@ func (s *Service) Authenticate(ctx context.Context, bearer, subscriptionKey stri
 	if err != nil {
 		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
 	}
-	client, ok := s.dir.Client(ctx, claims.ClientID)
-	if !ok || client.CompanyID != claims.CompanyID {
+	// The client or user the token was issued to must still be active: revocation works at once.
+	subject := "client:" + claims.ClientID
+	if claims.Username != "" {
+		u, ok := s.dir.User(ctx, claims.Username)
+		if !ok || u.CompanyID != claims.CompanyID {
+			return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
+		}
+		subject = "user:" + strings.ToLower(u.Username)
+	} else if client, ok := s.dir.Client(ctx, claims.ClientID); !ok || client.CompanyID != claims.CompanyID {
 		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
 	}
 	company, ok := s.dir.Company(ctx, claims.CompanyID)
 	if !ok {
 		return nil, Errorf(CodeUnauthorized, MsgInvalidToken)
 	}
-	caller := &Caller{Company: company, ClientID: client.ClientID, Subscription: "client:" + client.ClientID}
+	caller := &Caller{Company: company, ClientID: claims.ClientID, Subscription: subject}
 	if requireKey {
 		if subscriptionKey == "" {
 			return nil, Errorf(CodeUnauthorized, MsgMissingSubscriptionKey)
@@ -96,6 +103,32 @@ func (s *Service) ClientCredentialsToken(ctx context.Context, clientID, secret s
 	return TokenGrant{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(exp.Sub(now).Seconds())}, nil
 }
 
+// PasswordToken issues a token for a user of a company who proves their password (OAuth2
+// password grant).
+func (s *Service) PasswordToken(ctx context.Context, username, password string) (TokenGrant, error) {
+	if username == "" || password == "" {
+		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_request", Description: "username and password are required"}
+	}
+	u, ok := s.dir.User(ctx, username)
+	if !ok {
+		// Spend the time a check would, so that the answer does not tell which users exist.
+		_, _ = identity.PasswordMatches(password, dummyHash)
+		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_grant", Description: "unknown user or wrong password"}
+	}
+	if match, err := identity.PasswordMatches(password, u.PasswordHash); err != nil || !match {
+		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_grant", Description: "unknown user or wrong password"}
+	}
+	now := s.now()
+	tok, exp, err := s.tokens.IssueForUser(u, now)
+	if err != nil {
+		return TokenGrant{}, Internal(err)
+	}
+	return TokenGrant{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int(exp.Sub(now).Seconds())}, nil
+}
+
+// dummyHash is checked against when the user does not exist.
+var dummyHash = identity.HashPassword("no such user")
+
 // RequireRole refuses a caller without role r, with the seed's 401 for a role that forbids the call.
 func RequireRole(c *Caller, r release.Role) error {
 	if !c.Company.HasRole(r) {
@@ -141,7 +174,7 @@ func (s *Service) Discovery() Discovery {
 	iss := s.tokens.Issuer()
 	return Discovery{
 		Issuer: iss, TokenEndpoint: iss + "/connect/token", JWKSURI: iss + "/.well-known/jwks.json",
-		GrantTypesSupported: []string{"client_credentials"}, TokenEndpointAuthMethods: []string{"client_secret_post", "client_secret_basic"},
+		GrantTypesSupported: []string{"client_credentials", "password"}, TokenEndpointAuthMethods: []string{"client_secret_post", "client_secret_basic"},
 		SigningAlgValuesSupported: []string{"ES256"}, ResponseTypesSupported: []string{"token"}, SubjectTypesSupported: []string{"public"},
 	}
 }
