@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/service"
 )
 
@@ -21,6 +22,7 @@ const (
 	public       access = iota // no credentials (token endpoint, health, OpenAPI)
 	bearer                     // a bearer token
 	bearerAndKey               // a bearer token and the Ocp-Apim-Subscription-Key
+	operator                   // the operator's admin token
 )
 
 // handler is a route's handler; c is nil on public routes.
@@ -37,15 +39,17 @@ type route struct {
 
 // API serves the platform over HTTP.
 type API struct {
-	svc     *service.Service
-	routes  []route
-	openapi []byte
+	svc        *service.Service
+	admin      *admin.Admin
+	adminToken string
+	routes     []route
+	openapi    []byte
 }
 
 // New builds the API on the service.
 func New(svc *service.Service) *API {
 	a := &API{svc: svc}
-	a.routes = a.table()
+	a.routes = append(a.table(), a.adminRoutes()...)
 	a.openapi = buildOpenAPI(a.routes)
 	return a
 }
@@ -100,16 +104,16 @@ func (a *API) wrap(rt route) http.Handler {
 		}()
 		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
 		var caller *service.Caller
-		if rt.access != public {
+		switch rt.access {
+		case bearer, bearerAndKey:
 			var err error
-			token := strings.TrimSpace(r.Header.Get("Authorization"))
-			if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
-				token = strings.TrimSpace(token[7:])
-			} else {
-				token = ""
-			}
-			caller, err = a.svc.Authenticate(r.Context(), token, r.Header.Get("Ocp-Apim-Subscription-Key"), rt.access == bearerAndKey)
+			caller, err = a.svc.Authenticate(r.Context(), bearerToken(r), r.Header.Get("Ocp-Apim-Subscription-Key"), rt.access == bearerAndKey)
 			if err != nil {
+				fail(w, r, rt.style, err)
+				return
+			}
+		case operator:
+			if err := a.checkOperator(r); err != nil {
 				fail(w, r, rt.style, err)
 				return
 			}
@@ -118,6 +122,15 @@ func (a *API) wrap(rt route) http.Handler {
 			fail(w, r, rt.style, err)
 		}
 	})
+}
+
+// bearerToken is the token of the Authorization header ("Bearer <token>"), or "".
+func bearerToken(r *http.Request) string {
+	token := strings.TrimSpace(r.Header.Get("Authorization"))
+	if len(token) > 7 && strings.EqualFold(token[:7], "Bearer ") {
+		return strings.TrimSpace(token[7:])
+	}
+	return ""
 }
 
 func (a *API) health(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {

@@ -121,6 +121,7 @@ func buildOpenAPI(routes []route) []byte {
 		Components: &huma.Components{Schemas: reg, SecuritySchemes: map[string]*huma.SecurityScheme{
 			"bearer":          {Type: "http", Scheme: "bearer", BearerFormat: "JWT"},
 			"subscriptionKey": {Type: "apiKey", In: "header", Name: "Ocp-Apim-Subscription-Key"},
+			"operatorToken":   {Type: "http", Scheme: "bearer", Description: "The operator's admin token (--admin-token)"},
 		}},
 	}
 	schema := func(v any) *huma.Schema { return reg.Schema(reflect.TypeOf(v), true, "") }
@@ -136,7 +137,9 @@ func buildOpenAPI(routes []route) []byte {
 		for _, q := range rt.doc.query {
 			op.Parameters = append(op.Parameters, &huma.Param{Name: q, In: "query", Schema: str})
 		}
-		if rt.access != public {
+		if rt.access == operator {
+			op.Security = []map[string][]string{{"operatorToken": {}}}
+		} else if rt.access != public {
 			op.Parameters = append(op.Parameters, &huma.Param{Name: "External-Reference-Id", In: "header", Schema: str,
 				Description: "Your own reference, echoed in the answer and in your notifications."})
 			sec := map[string][]string{"bearer": {}}

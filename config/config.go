@@ -27,6 +27,7 @@ type Config struct {
 	ExpiryInterval   time.Duration
 	DebugAddr        string
 	RateLimit        int
+	AdminToken       string
 }
 
 // option is one line of the option table.
@@ -66,6 +67,14 @@ var options = []option{
 			c.RateLimit = n
 			return nil
 		}, get: func(c *Config) string { return strconv.Itoa(c.RateLimit) }},
+	{name: "admin-token", def: "", secret: true, usage: "bearer token of the operator's admin API (/admin/v1); empty: admin API off. Prefer PORTLIGHT_ADMIN_TOKEN_FILE",
+		set: func(c *Config, v string) error {
+			if v != "" && len(v) < 24 {
+				return errors.New("admin-token: use at least 24 characters")
+			}
+			c.AdminToken = v
+			return nil
+		}, get: func(c *Config) string { return c.AdminToken }},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

@@ -46,7 +46,7 @@ type snapshot struct {
 
 // NewDirectory loads the registry from src.
 func NewDirectory(ctx context.Context, src Source) (*Directory, error) {
-	d := &Directory{src: src, RefreshEvery: 2 * time.Second}
+	d := &Directory{src: src, RefreshEvery: time.Second}
 	return d, d.Reload(ctx)
 }
 

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/api"
 	"github.com/portlight/portlight/config"
 	"github.com/portlight/portlight/identity"
@@ -90,9 +91,11 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		ln.Close()
 		return fmt.Errorf("load registry: %w", err)
 	}
+	adm := admin.New(s.store, time.Now)
+	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
 	svc := service.New(s.store, dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
 	s.http = &http.Server{
-		Handler:           api.New(svc).Handler(),
+		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

@@ -32,7 +32,7 @@ func root() *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: false,
 	}
-	cmd.AddCommand(serveCmd(), migrateCmd(), sandboxEnvCmd(), reportCmd(), benchCmd())
+	cmd.AddCommand(serveCmd(), migrateCmd(), sandboxEnvCmd(), reportCmd(), benchCmd(), adminCmd())
 	return cmd
 }
 

@@ -1,0 +1,159 @@
+// Package admin is what a port's operator does to the registry: companies with their identifiers,
+// roles, addresses and terminals; their client applications, subscription keys, users and
+// ingestion ids; the token signing keys. The `portlight admin` commands and the admin API both
+// use it. Secrets are made here, shown once, and stored hashed.
+package admin
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// Admin manages the registry of one deployment.
+type Admin struct {
+	reg store.Registry
+	now func() time.Time
+	// Changed is called after every change, so that a node can reload its registry at once.
+	Changed func(ctx context.Context)
+}
+
+// New returns the registry's administration.
+func New(reg store.Registry, now func() time.Time) *Admin {
+	return &Admin{reg: reg, now: now, Changed: func(context.Context) {}}
+}
+
+// ErrInvalid marks a request the operator must correct; ErrNotFound a missing record.
+var (
+	ErrInvalid  = errors.New("invalid")
+	ErrNotFound = store.ErrNotFound
+	ErrConflict = store.ErrConflict
+)
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+}
+
+var (
+	nxtEntityIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$`)
+	portPattern        = regexp.MustCompile(`^[A-Z]{2}[A-Z2-9]{3}$`)
+	terminalPattern    = regexp.MustCompile(`^[A-Za-z0-9]{1,16}$`)
+)
+
+func (a *Admin) changed(ctx context.Context, err error) error {
+	if err == nil {
+		a.Changed(ctx)
+	}
+	return err
+}
+
+// Companies lists every company.
+func (a *Admin) Companies(ctx context.Context) ([]identity.Company, error) {
+	return a.reg.Companies(ctx)
+}
+
+// Company returns one company.
+func (a *Admin) Company(ctx context.Context, id string) (identity.Company, error) {
+	cs, err := a.reg.Companies(ctx)
+	if err != nil {
+		return identity.Company{}, err
+	}
+	for _, c := range cs {
+		if c.NxtEntityID == id {
+			return c, nil
+		}
+	}
+	return identity.Company{}, fmt.Errorf("company %s: %w", id, ErrNotFound)
+}
+
+// PutCompany creates or replaces a company. A new company gets an ingestion id when it has none;
+// an existing one keeps its ingestion id and creation time unless the request names them.
+func (a *Admin) PutCompany(ctx context.Context, c identity.Company) (identity.Company, error) {
+	c.NxtEntityID, c.Name = strings.TrimSpace(c.NxtEntityID), strings.TrimSpace(c.Name)
+	if !nxtEntityIDPattern.MatchString(c.NxtEntityID) {
+		return c, invalid("nxtEntityId %q: 3 to 64 letters, digits, '.', '_' or '-'", c.NxtEntityID)
+	}
+	if c.Name == "" {
+		return c, invalid("name is required")
+	}
+	if len(c.Roles) == 0 {
+		return c, invalid("a company needs at least one role")
+	}
+	for _, r := range c.Roles {
+		if !release.ValidRole(r) {
+			return c, invalid("role %q is not one of ShippingAgent, TerminalOperator, ReleaseParty, TransportOperator, Customs", r)
+		}
+	}
+	slices.Sort(c.Roles)
+	c.Roles = slices.Compact(c.Roles)
+	for _, addr := range c.Addresses {
+		if addr.AddressTypeCode != "1" && addr.AddressTypeCode != "2" {
+			return c, invalid("addressTypeCode %q: 1 (main) or 2 (billing)", addr.AddressTypeCode)
+		}
+	}
+	old, err := a.Company(ctx, c.NxtEntityID)
+	switch {
+	case err == nil:
+		if c.IngestionID == "" {
+			c.IngestionID = old.IngestionID
+		}
+		c.CreatedAt = old.CreatedAt
+	case errors.Is(err, ErrNotFound):
+		if c.IngestionID == "" {
+			c.IngestionID = uuid.NewString()
+		}
+		c.CreatedAt = a.now().UTC()
+	default:
+		return c, err
+	}
+	return c, a.changed(ctx, a.reg.PutCompany(ctx, c))
+}
+
+// RotateIngestionID gives a company a new ingestion id; the old one stops working at once.
+func (a *Admin) RotateIngestionID(ctx context.Context, companyID string) (string, error) {
+	c, err := a.Company(ctx, companyID)
+	if err != nil {
+		return "", err
+	}
+	c.IngestionID = uuid.NewString()
+	return c.IngestionID, a.changed(ctx, a.reg.PutCompany(ctx, c))
+}
+
+// PutTerminal creates or replaces a terminal of a port, run by a Terminal Operator.
+func (a *Admin) PutTerminal(ctx context.Context, t identity.Terminal) error {
+	t.PortLoCode, t.Code = strings.ToUpper(strings.TrimSpace(t.PortLoCode)), strings.TrimSpace(t.Code)
+	if !portPattern.MatchString(t.PortLoCode) {
+		return invalid("portLoCode %q is not a UN/LOCODE", t.PortLoCode)
+	}
+	if !terminalPattern.MatchString(t.Code) {
+		return invalid("terminalCode %q: 1 to 16 letters or digits", t.Code)
+	}
+	op, err := a.Company(ctx, t.OperatorID)
+	if err != nil {
+		return err
+	}
+	if !op.HasRole(release.RoleTerminalOperator) {
+		return invalid("company %s is not a Terminal Operator", op.NxtEntityID)
+	}
+	return a.changed(ctx, a.reg.PutTerminal(ctx, t))
+}
+
+// DeleteTerminal removes a terminal.
+func (a *Admin) DeleteTerminal(ctx context.Context, port, code string) error {
+	return a.changed(ctx, a.reg.DeleteTerminal(ctx, strings.ToUpper(port), code))
+}
+
+// Terminals lists every terminal.
+func (a *Admin) Terminals(ctx context.Context) ([]identity.Terminal, error) {
+	return a.reg.Terminals(ctx)
+}
