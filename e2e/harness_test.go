@@ -4,6 +4,7 @@ package e2e
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -162,3 +163,5 @@ func newContainer(t *testing.T) string {
 }
 
 func bg() context.Context { return context.Background() }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
