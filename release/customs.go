@@ -156,3 +156,15 @@ func applyKnownCustoms(r *Right, f Facts, n *notifier, extra ...string) {
 	}
 	applyCustoms(r, n, f.Customs.Status, f.Customs.Progress, extra...)
 }
+
+// EffectiveProgress is the CustomsProgress that goes with a customs status: CLEARED whenever the
+// Customs light is green, whatever the feed last said of the progress.
+func EffectiveProgress(status, progress string) string {
+	if colour, _ := ColourOf(LightCustoms, status); colour == Green {
+		return ValueCleared
+	}
+	if progress == "" {
+		return ValueUnknown
+	}
+	return progress
+}

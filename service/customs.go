@@ -75,6 +75,7 @@ func (s *Service) CustomsStatus(ctx context.Context, caller *Caller, port, eq st
 		view.Status, view.Progress = latest.Status, latest.Progress
 	}
 	view.Colour, _ = release.ColourOf(release.LightCustoms, view.Status)
+	view.Progress = release.EffectiveProgress(view.Status, view.Progress)
 	if err := s.store.RecordCCRMUse(ctx, me, port, eq, monthOf(now)); err != nil {
 		return CustomsView{}, Internal(err)
 	}
