@@ -9,6 +9,7 @@ import (
 
 	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/service"
 )
 
@@ -17,6 +18,35 @@ import (
 func (a *API) WithAdmin(adm *admin.Admin, token string) *API {
 	a.admin, a.adminToken = adm, token
 	return a
+}
+
+// WithBenchEndpoints turns on the benchmark ceiling route (--bench-endpoints).
+func (a *API) WithBenchEndpoints(on bool) *API {
+	a.bench = on
+	return a
+}
+
+// benchIngest is the HTTP ceiling of `portlight bench`: the ingestion call's authentication,
+// checks and decoding, answered 202 without touching the store. Off unless --bench-endpoints.
+func (a *API) benchIngest(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	if !a.bench {
+		return service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path)
+	}
+	if err := service.RequireRole(c, release.RoleShippingAgent); err != nil {
+		return err
+	}
+	if err := a.svc.CheckIngestionID(r.Context(), c, r.PathValue("ingestionId")); err != nil {
+		return err
+	}
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if _, err := parseIngestion(raw); err != nil {
+		return err
+	}
+	accepted(w, service.Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef(r)})
+	return nil
 }
 
 // adminRoutes are the operator's routes.

@@ -42,6 +42,7 @@ type API struct {
 	svc        *service.Service
 	admin      *admin.Admin
 	adminToken string
+	bench      bool
 	routes     []route
 	openapi    []byte
 }
@@ -74,6 +75,7 @@ func (a *API) table() []route {
 		{"GET", cpu + "/entities", bearerAndKey, styleSync, a.getEntities, docEntities},
 		{"GET", "/.well-known/openid-configuration", public, styleSync, a.discovery, docDiscovery},
 		{"GET", "/.well-known/jwks.json", public, styleSync, a.jwks, docJWKS},
+		{"POST", "/bench/v1/ingestion/{ingestionId}", bearer, styleAsync, a.benchIngest, docBench},
 		{"GET", "/healthz", public, styleSync, a.health, docHealth},
 		{"GET", "/openapi.json", public, styleSync, a.serveOpenAPI, docOpenAPI},
 	}

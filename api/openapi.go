@@ -103,8 +103,11 @@ var (
 	}
 	docDiscovery = doc{summary: "OpenID Connect discovery", tag: "Access", status: 200, answer: service.Discovery{}}
 	docJWKS      = doc{summary: "The public keys that verify access tokens", tag: "Access", status: 200, answer: map[string]any{}}
-	docHealth    = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
-	docOpenAPI   = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
+	docBench     = doc{summary: "Benchmark ceiling: an ingestion call answered without the store", tag: "Operations",
+		description: "Off (404) unless the node runs with --bench-endpoints; used by `portlight bench`.",
+		body:        ingestionBody{}, status: 202, answer: service.Receipt{}}
+	docHealth  = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
+	docOpenAPI = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
 )
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
-	"net/http"
-	"net/url"
 	"time"
 )
 
@@ -35,33 +33,22 @@ func GateCheck(ctx context.Context, p *Port, o GateCheckOptions) ([]Result, erro
 	if preload.Errors+ready.Errors > 0 {
 		return out, fmt.Errorf("preload failed: %s %s", preload.FirstErr, ready.FirstErr)
 	}
-	terminal := p.As(Terminal)
-	path := "/certified-pickup/v1/" + p.Creds.PortLoCode + "/containers/"
+
 	checks := Run(ctx, "gate check", o.Rate, o.Duration, o.Workers, func(ctx context.Context, i int) error {
 		n := rand.IntN(o.Rights)
 		wantAllowed := false
 		if o.Ready > 0 && i%10 == 0 {
 			n, wantAllowed = rand.IntN(o.Ready), true
 		}
-		eq := p.Container(n)
-		q := url.Values{"terminalCode": {TerminalCode}, "transportOperator": {Haulier}}
-		resp, err := terminal.Do(ctx, http.MethodGet, path+eq+"/import/gate-check", q, nil, "")
-		if err != nil {
-			return err
-		}
-		if resp.Status != http.StatusOK {
-			return fmt.Errorf("gate check %s: HTTP %d %s", eq, resp.Status, resp.Body)
-		}
-		if wantAllowed {
-			var v struct {
-				Allowed bool     `json:"allowed"`
-				Reasons []string `json:"reasons"`
-			}
-			if err := json.Unmarshal(resp.Body, &v); err != nil || !v.Allowed {
-				return fmt.Errorf("gate check %s: a ready container is refused: %s", eq, resp.Body)
-			}
-		}
-		return nil
+		return p.GateCheck(ctx, p.Container(n), Haulier, wantAllowed)
 	})
 	return append(out, checks), nil
+}
+
+// jsonAllowed reads the "allowed" of a gate-check answer.
+func jsonAllowed(body []byte) bool {
+	var v struct {
+		Allowed bool `json:"allowed"`
+	}
+	return json.Unmarshal(body, &v) == nil && v.Allowed
 }

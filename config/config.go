@@ -28,6 +28,7 @@ type Config struct {
 	DebugAddr        string
 	RateLimit        int
 	AdminToken       string
+	BenchEndpoints   bool
 }
 
 // option is one line of the option table.
@@ -75,6 +76,8 @@ var options = []option{
 			c.AdminToken = v
 			return nil
 		}, get: func(c *Config) string { return c.AdminToken }},
+	{name: "bench-endpoints", def: "false", boolean: true, usage: "serve the benchmark ceiling route /bench/v1 (for portlight bench only)",
+		set: boolSetter(func(c *Config, b bool) { c.BenchEndpoints = b }), get: func(c *Config) string { return strconv.FormatBool(c.BenchEndpoints) }},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

@@ -116,11 +116,16 @@ func (d *Directory) reloadLocked(ctx context.Context) error {
 	return nil
 }
 
-// current returns the snapshot, reloading it first when it is older than RefreshEvery.
+// current returns the snapshot. When it is older than RefreshEvery, the first caller to notice
+// reloads it while every other caller goes on with the one it has: a reload must never queue up
+// the calls of a busy node behind it.
 func (d *Directory) current(ctx context.Context) *snapshot {
 	s := d.snap.Load()
-	if time.Since(s.loadedAt) > d.RefreshEvery {
-		d.refresh(ctx, 0)
+	if time.Since(s.loadedAt) > d.RefreshEvery && d.mu.TryLock() {
+		if time.Since(d.snap.Load().loadedAt) > d.RefreshEvery {
+			_ = d.reloadLocked(ctx) // on failure the old snapshot serves; the next call tries again
+		}
+		d.mu.Unlock()
 		s = d.snap.Load()
 	}
 	return s

@@ -95,7 +95,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
 	svc := service.New(s.store, dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
 	s.http = &http.Server{
-		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).Handler(),
+		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,

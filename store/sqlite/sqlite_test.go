@@ -187,7 +187,9 @@ func TestWALStaysBounded(t *testing.T) {
 		t.Fatalf("stat WAL: %v", err)
 	}
 	db, _ := os.Stat(path)
-	if wal.Size() > 8<<20 {
+	// The WAL is reset by a RESTART checkpoint once it passes walRestartBytes (checkpoint.go); the
+	// file keeps its size then (reusing it is cheaper than growing it again), so it stays near that.
+	if wal.Size() > walRestartBytes+8<<20 {
 		t.Errorf("WAL is %d MB after %d ops (database %d MB): it is not checkpointed", wal.Size()>>20, ops, db.Size()>>20)
 	}
 }

@@ -88,6 +88,7 @@ func (s *Store) run() {
 			s.groupedOps += int64(n)
 			s.commitGroup(group)
 			clear(group)
+			s.restartIfLarge()
 		}
 	}
 }

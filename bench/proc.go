@@ -1,0 +1,90 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/portlight/portlight/sandbox"
+)
+
+// ProcStats reads a process's CPU time so far and its peak resident memory (Linux /proc).
+func ProcStats(pid int) (cpu time.Duration, peakRSS int64, err error) {
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	// Fields after the command name (which may hold spaces) start at the last ')'.
+	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	cpu = time.Duration(utime+stime) * time.Second / ticks
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return cpu, 0, err
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+			peakRSS = kb * 1024
+		}
+	}
+	return cpu, peakRSS, nil
+}
+
+// Server is a `portlight serve --sandbox` the bench started itself.
+type Server struct {
+	cmd   *exec.Cmd
+	Dir   string
+	Creds *sandbox.Credentials
+}
+
+// StartServer runs binary as a sandbox node on a free port in a fresh data dir, with the rate
+// limit off and the ceiling endpoint on, plus extra flags (e.g. --database-url).
+func StartServer(ctx context.Context, binary string, extra ...string) (*Server, error) {
+	dir, err := os.MkdirTemp("", "portlight-bench")
+	if err != nil {
+		return nil, err
+	}
+	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0", "--bench-endpoints"}, extra...)
+	cmd := exec.CommandContext(ctx, binary, args...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	cmd.Stderr = io.Discard
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &Server{cmd: cmd, Dir: dir}
+	sc := bufio.NewScanner(out)
+	for sc.Scan() {
+		if strings.HasPrefix(sc.Text(), "Portlight listening on ") {
+			go func() { _, _ = io.Copy(io.Discard, out) }()
+			s.Creds, err = sandbox.Read(dir)
+			return s, err
+		}
+	}
+	_ = cmd.Wait()
+	return nil, fmt.Errorf("portlight serve exited before listening (see %s)", filepath.Join(dir))
+}
+
+// PID is the server's process id.
+func (s *Server) PID() int { return s.cmd.Process.Pid }
+
+// Stop ends the server gracefully and removes its data.
+func (s *Server) Stop() error {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	err := s.cmd.Wait()
+	os.RemoveAll(s.Dir)
+	return err
+}

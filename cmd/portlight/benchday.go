@@ -1,0 +1,170 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portlight/portlight/bench"
+	"github.com/portlight/portlight/config"
+	"github.com/portlight/portlight/sandbox"
+	"github.com/portlight/portlight/server"
+	"github.com/portlight/portlight/store"
+)
+
+// portDayReport is the JSON report of `portlight bench port-day`.
+type portDayReport struct {
+	Store        string               `json:"store"`
+	Cores        int                  `json:"cores"`
+	Preload      *bench.Result        `json:"preload,omitempty"`
+	Day          bench.PortDayResult  `json:"portDay"`
+	ServerCPU    float64              `json:"serverCpuCoresBusy,omitempty"`
+	ServerPeakMB float64              `json:"serverPeakRssMB,omitempty"`
+	HTTPCeiling  *bench.Result        `json:"httpCeiling,omitempty"`
+	StoreCeiling *bench.Result        `json:"storeCeiling,omitempty"`
+	Ratios       map[string]float64   `json:"ratios,omitempty"`
+	Options      bench.PortDayOptions `json:"options"`
+}
+
+func benchPortDayCmd() *cobra.Command {
+	var (
+		o          bench.PortDayOptions
+		start      bool
+		containers int
+		ceilings   bool
+		report     string
+		serverPID  int
+	)
+	cmd := &cobra.Command{
+		Use:   "port-day",
+		Short: "Play containers through their whole life at a fixed rate and measure (see README)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.Flags().Float64Var(&o.Rate, "rate", 1000, "commands per second (0: flat out)")
+	cmd.Flags().DurationVar(&o.Duration, "duration", 20*time.Second, "how long to measure")
+	cmd.Flags().IntVar(&o.Workers, "workers", 256, "concurrent callers")
+	cmd.Flags().Uint64Var(&o.Seed, "seed", 1, "seed of the variations")
+	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (store from --database-url, else SQLite), and measure its CPU and memory")
+	cmd.Flags().IntVar(&containers, "containers", 0, "releases to store before measuring (a stored history)")
+	cmd.Flags().BoolVar(&ceilings, "ceilings", true, "also measure the HTTP-only and store-only ceilings (with --start)")
+	cmd.Flags().StringVar(&report, "json", "", "also write the report as JSON to this file")
+	cmd.Flags().IntVar(&serverPID, "server-pid", 0, "the server's process id, to report its CPU and memory when it was not started by --start")
+	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
+		rep := portDayReport{Store: "sqlite", Cores: runtime.NumCPU(), Options: o, Ratios: map[string]float64{}}
+		if cfg.DatabaseURL != "" {
+			rep.Store = "postgres"
+		}
+		var creds *sandbox.Credentials
+		if start {
+			self, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			var extra []string
+			if cfg.DatabaseURL != "" {
+				extra = append(extra, "--database-url", cfg.DatabaseURL)
+			}
+			srv, err := bench.StartServer(ctx, self, extra...)
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			creds, serverPID = srv.Creds, srv.PID()
+		} else {
+			var err error
+			if creds, err = sandbox.Read(cfg.DataDir); err != nil {
+				return fmt.Errorf("read the sandbox credentials of --data-dir %s (or use --start): %w", cfg.DataDir, err)
+			}
+		}
+		p := bench.NewPort(creds)
+		if containers > 0 {
+			pre := bench.RunCount(ctx, "preload releases", containers, o.Workers, func(ctx context.Context, i int) error {
+				return p.Release(ctx, p.Container(i), "")
+			})
+			rep.Preload = &pre
+			fmt.Println(pre)
+		}
+		cpu0, _, _ := procStats(serverPID)
+		t0 := time.Now()
+		rep.Day = bench.PortDay(ctx, p, o)
+		if serverPID > 0 {
+			cpu1, peak, err := bench.ProcStats(serverPID)
+			if err == nil {
+				rep.ServerCPU = (cpu1 - cpu0).Seconds() / time.Since(t0).Seconds()
+				rep.ServerPeakMB = float64(peak) / (1 << 20)
+			}
+		}
+		if start && ceilings {
+			h := bench.HTTPCeiling(ctx, p, 10*time.Second, o.Workers)
+			rep.HTTPCeiling = &h
+			st, cleanup, err := ceilingStore(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			s := bench.StoreCeiling(ctx, st, 10*time.Second, o.Workers)
+			cleanup()
+			rep.StoreCeiling = &s
+			rep.Ratios["commandsToHTTPCeiling"] = rep.Day.Commands.Achieved / h.Achieved
+			rep.Ratios["commandsToStoreCeiling"] = rep.Day.Commands.Achieved / s.Achieved
+		}
+		printPortDay(rep)
+		if report != "" {
+			b, _ := json.MarshalIndent(rep, "", "  ")
+			return os.WriteFile(report, b, 0o644)
+		}
+		return nil
+	})
+}
+
+func procStats(pid int) (time.Duration, int64, error) {
+	if pid <= 0 {
+		return 0, 0, nil
+	}
+	return bench.ProcStats(pid)
+}
+
+// ceilingStore opens an empty store of the kind the run measures, for the store-only ceiling.
+func ceilingStore(ctx context.Context, cfg config.Config) (store.Store, func(), error) {
+	dir, err := os.MkdirTemp("", "portlight-ceiling")
+	if err != nil {
+		return nil, nil, err
+	}
+	c := cfg
+	c.DataDir = dir
+	if c.DatabaseURL == "" {
+		c.DataDir = filepath.Join(dir, "data")
+	}
+	st, err := server.OpenStore(ctx, c)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, nil, err
+	}
+	return st, func() { st.Close(); os.RemoveAll(dir) }, nil
+}
+
+func printPortDay(r portDayReport) {
+	d := r.Day
+	fmt.Printf("\nPortlight port day on %s, %d cores, %s at %.0f/s target\n", r.Store, r.Cores, r.Options.Duration, r.Options.Rate)
+	fmt.Printf("  commands accepted    %8.0f /s   answer p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%d sent, %d errors)\n",
+		d.Commands.Achieved, d.Commands.Latencies.P50, d.Commands.Latencies.P95, d.Commands.Latencies.P99, d.Commands.Latencies.Max, d.Commands.Sent, d.Commands.Errors)
+	fmt.Printf("  gate checks          %8d      p50 %.2f ms  p99 %.2f ms\n", d.GateCount, d.GateChecks.P50, d.GateChecks.P99)
+	fmt.Printf("  containers           %8d started, %d picked up, %d commands refused on purpose\n", d.Containers, d.Completed, d.Rejected)
+	if r.ServerCPU > 0 {
+		fmt.Printf("  server               %8.2f cores busy on average, peak RSS %.0f MB\n", r.ServerCPU, r.ServerPeakMB)
+	}
+	if r.HTTPCeiling != nil {
+		fmt.Printf("  ceiling HTTP only    %8.0f /s   (commands are %.2f of it)\n", r.HTTPCeiling.Achieved, r.Ratios["commandsToHTTPCeiling"])
+	}
+	if r.StoreCeiling != nil {
+		fmt.Printf("  ceiling store only   %8.0f /s   (commands are %.2f of it)\n", r.StoreCeiling.Achieved, r.Ratios["commandsToStoreCeiling"])
+	}
+	if d.Commands.FirstErr != "" {
+		fmt.Printf("  first error: %s\n", d.Commands.FirstErr)
+	}
+}
