@@ -16,7 +16,7 @@ import (
 // always finish under sustained writes; when the WAL has grown past walRestartBytes anyway, the
 // writer runs a RESTART checkpoint between two groups, so the WAL stays bounded.
 const (
-	checkpointEvery = 100 * time.Millisecond
+	checkpointEvery = 20 * time.Millisecond
 	walRestartBytes = 32 << 20
 )
 
