@@ -1,0 +1,312 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/store"
+)
+
+// The delivery queue. Every write is one short IMMEDIATE transaction on the writer connection, so
+// two of them (or two processes) never interleave: a claim reads and leases its rows atomically.
+// The literal 0s in the statements (status = 0, NOT blocked) are on purpose: SQLite uses a partial
+// index only when the query repeats its WHERE terms, which a bound parameter would not.
+
+// newDeliveryID makes the stable id of a delivery, sent as webhook-id on every attempt.
+func newDeliveryID() string {
+	return "msg_" + strings.ReplaceAll(uuid.NewString(), "-", "")
+}
+
+// orderingKey is the queue a notification's deliveries wait in on each channel: its container's,
+// or one of its own when it concerns no container.
+func orderingKey(n *store.StoredNotification) string {
+	if n.EquipmentNumber != "" {
+		return n.EquipmentNumber
+	}
+	return "#" + strconv.FormatInt(n.Seq, 10)
+}
+
+// DispatchNotifications implements store.Outbox.
+func (s *Store) DispatchNotifications(ctx context.Context, r store.DispatchRequest) (store.Dispatched, error) {
+	out := store.Dispatched{Deliveries: map[string]int{}}
+	if r.Limit <= 0 {
+		return out, nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, `SELECT seq, receiver_id, type, equipment_number FROM notifications
+WHERE NOT dispatched ORDER BY seq LIMIT ?`, r.Limit)
+	if err != nil {
+		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	var ns []store.StoredNotification
+	for rows.Next() {
+		var n store.StoredNotification
+		if err := rows.Scan(&n.Seq, &n.ReceiverID, &n.Type, &n.EquipmentNumber); err != nil {
+			rows.Close()
+			return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+		}
+		ns = append(ns, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	if len(ns) == 0 {
+		return out, nil
+	}
+	channels, err := channelsTx(ctx, tx)
+	if err != nil {
+		return out, err
+	}
+	byCompany := map[string][]*store.Channel{}
+	for i := range channels {
+		byCompany[channels[i].CompanyID] = append(byCompany[channels[i].CompanyID], &channels[i])
+	}
+	if len(byCompany) > 0 {
+		if err := s.fanOut(ctx, tx, r, ns, byCompany, out.Deliveries); err != nil {
+			return out, err
+		}
+	}
+	// Inside this transaction nothing else writes: the undispatched notifications up to the last
+	// one read are exactly those read.
+	if _, err := tx.ExecContext(ctx, `UPDATE notifications SET dispatched = 1 WHERE NOT dispatched AND seq <= ?`, ns[len(ns)-1].Seq); err != nil {
+		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	out.Notifications = len(ns)
+	return out, nil
+}
+
+// fanOut inserts the deliveries of ns for the channels that want them, each blocked when its
+// queue already holds a pending delivery.
+func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, r store.DispatchRequest, ns []store.StoredNotification,
+	byCompany map[string][]*store.Channel, counts map[string]int) error {
+	pending, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries
+WHERE channel_id = ? AND ordering_key = ? AND status = 0)`)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	defer pending.Close()
+	insert, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (delivery_id, channel_id, seq, ordering_key, status,
+    blocked, created_at, expires_at, next_attempt_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	defer insert.Close()
+	type queue struct{ channel, key string }
+	queued := map[queue]bool{} // queues this batch added to: everything after their first is blocked
+	now, expires := nanos(r.Now), nanos(r.ExpiresAt)
+	for i := range ns {
+		n := &ns[i]
+		for _, c := range byCompany[n.ReceiverID] {
+			if !c.Wants(n) {
+				continue
+			}
+			q := queue{c.ID, orderingKey(n)}
+			blocked := queued[q]
+			if !blocked {
+				if err := pending.QueryRowContext(ctx, q.channel, q.key).Scan(&blocked); err != nil {
+					return fmt.Errorf("store/sqlite: dispatch: %w", err)
+				}
+				queued[q] = true
+			}
+			if _, err := insert.ExecContext(ctx, newDeliveryID(), c.ID, n.Seq, q.key, blocked, now, expires, now); err != nil {
+				return fmt.Errorf("store/sqlite: dispatch: %w", err)
+			}
+			counts[c.ID]++
+		}
+	}
+	return nil
+}
+
+const sqlClaim = `SELECT d.delivery_id, d.seq, d.attempts, d.created_at, d.expires_at, d.next_attempt_at,
+    d.last_attempt_at, d.last_status_code, d.last_latency, d.last_error,
+    n.receiver_id, n.type, n.event, n.equipment_number, n.release_id, n.public_reference_id,
+    n.external_reference_id, n.stored_on, n.message
+FROM deliveries d JOIN notifications n ON n.seq = d.seq
+WHERE d.channel_id = ? AND d.status = 0 AND NOT d.blocked AND d.next_attempt_at <= ? AND d.leased_until <= ?
+ORDER BY d.next_attempt_at, d.seq LIMIT ?`
+
+// ClaimDeliveries implements store.Outbox.
+func (s *Store) ClaimDeliveries(ctx context.Context, r store.ClaimRequest) ([]store.Delivery, error) {
+	ids := make([]string, 0, len(r.Limits))
+	for id, n := range r.Limits {
+		if n > 0 {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.Sort(ids)
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+	}
+	defer tx.Rollback()
+	sel, err := tx.PrepareContext(ctx, sqlClaim)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+	}
+	defer sel.Close()
+	lease, err := tx.PrepareContext(ctx, `UPDATE deliveries SET leased_by = ?, leased_until = ? WHERE delivery_id = ?`)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+	}
+	defer lease.Close()
+	now := nanos(r.Now)
+	var out []store.Delivery
+	for _, channelID := range ids {
+		first := len(out)
+		rows, err := sel.QueryContext(ctx, channelID, now, now, r.Limits[channelID])
+		if err != nil {
+			return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+		}
+		for rows.Next() {
+			d := store.Delivery{ChannelID: channelID, Status: store.DeliveryPending, LeasedBy: r.Node, LeasedUntil: r.LeaseUntil}
+			var created, expires, next, lastAt, lastLatency, storedOn int64
+			var ext sql.NullString
+			n := &d.Notification
+			if err := rows.Scan(&d.ID, &d.Seq, &d.Attempts, &created, &expires, &next, &lastAt, &d.Last.StatusCode,
+				&lastLatency, &d.Last.Error, &n.ReceiverID, &n.Type, &n.Event, &n.EquipmentNumber, &n.ReleaseID,
+				&n.PublicReferenceID, &ext, &storedOn, &n.Message); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+			}
+			d.CreatedAt, d.ExpiresAt, d.NextAttemptAt = fromNanos(created), fromNanos(expires), fromNanos(next)
+			d.Last.At, d.Last.Latency = fromNanos(lastAt), timeDuration(lastLatency)
+			n.Seq, n.ExternalReferenceID, n.StoredOn = d.Seq, fromNullString(ext), fromNanos(storedOn)
+			out = append(out, d)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+		}
+		for _, d := range out[first:] {
+			if _, err := lease.ExecContext(ctx, r.Node, nanos(r.LeaseUntil), d.ID); err != nil {
+				return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil // nothing written: the rollback ends the transaction
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+	}
+	return out, nil
+}
+
+// The statements of CompleteDeliveries.
+const (
+	sqlRecordAttempt = `INSERT INTO delivery_attempts (delivery_id, at, status_code, latency, error)
+SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deliveries WHERE delivery_id = ?)`
+	sqlDelivered = `UPDATE deliveries SET status = 1, attempts = attempts + 1, delivered_at = ?,
+    last_attempt_at = ?, last_status_code = ?, last_latency = ?, last_error = ?, leased_by = '', leased_until = 0
+WHERE delivery_id = ? AND status = 0 RETURNING channel_id, ordering_key`
+	sqlDead = `UPDATE deliveries SET status = 2, attempts = attempts + 1,
+    last_attempt_at = ?, last_status_code = ?, last_latency = ?, last_error = ?, leased_by = '', leased_until = 0
+WHERE delivery_id = ? AND status = 0 AND leased_by = ? RETURNING channel_id, ordering_key`
+	sqlRetry = `UPDATE deliveries SET attempts = attempts + 1, next_attempt_at = ?,
+    last_attempt_at = ?, last_status_code = ?, last_latency = ?, last_error = ?, leased_by = '', leased_until = 0
+WHERE delivery_id = ? AND status = 0 AND leased_by = ?`
+	sqlRelease = `UPDATE deliveries SET leased_by = '', leased_until = 0 WHERE delivery_id = ? AND status = 0 AND leased_by = ?`
+	// sqlUnblockNext makes the first pending delivery of a queue its head.
+	sqlUnblockNext = `UPDATE deliveries SET blocked = 0 WHERE delivery_id = (SELECT delivery_id FROM deliveries
+    WHERE channel_id = ? AND ordering_key = ? AND status = 0 ORDER BY seq LIMIT 1) AND blocked`
+)
+
+// CompleteDeliveries implements store.Outbox.
+func (s *Store) CompleteDeliveries(ctx context.Context, results []store.DeliveryResult) error {
+	if len(results) == 0 {
+		return nil
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+	}
+	defer tx.Rollback()
+	var stmts [6]*sql.Stmt
+	for i, q := range []string{sqlRecordAttempt, sqlDelivered, sqlDead, sqlRetry, sqlRelease, sqlUnblockNext} {
+		if stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
+			return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+		}
+		defer stmts[i].Close()
+	}
+	record, delivered, dead, retry, release, unblock := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4], stmts[5]
+	for _, r := range results {
+		a := r.Attempt
+		if r.Outcome != store.OutcomeReleased {
+			if _, err := record.ExecContext(ctx, r.ID, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID); err != nil {
+				return fmt.Errorf("store/sqlite: record attempt: %w", err)
+			}
+		}
+		var ended *sql.Row // the update of a delivery that left its queue, answering its queue
+		switch r.Outcome {
+		case store.OutcomeDelivered:
+			ended = delivered.QueryRowContext(ctx, nanos(a.At), nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID)
+		case store.OutcomeDead:
+			ended = dead.QueryRowContext(ctx, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID, r.Node)
+		case store.OutcomeRetry:
+			_, err = retry.ExecContext(ctx, nanos(r.NextAttemptAt), nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID, r.Node)
+		case store.OutcomeReleased:
+			_, err = release.ExecContext(ctx, r.ID, r.Node)
+		default:
+			err = fmt.Errorf("unknown outcome %d", r.Outcome)
+		}
+		if ended != nil {
+			var channelID, key string
+			switch err = ended.Scan(&channelID, &key); err {
+			case nil:
+				_, err = unblock.ExecContext(ctx, channelID, key)
+			case sql.ErrNoRows:
+				err = nil // not pending any more, or no longer ours: nothing changes
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("store/sqlite: complete delivery %s: %w", r.ID, err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+	}
+	return nil
+}
+
+// ReleaseLeases implements store.Outbox.
+func (s *Store) ReleaseLeases(ctx context.Context, node string) (int, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET leased_by = '', leased_until = 0 WHERE leased_by = ?`, node)
+	if err != nil {
+		return 0, fmt.Errorf("store/sqlite: release leases: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// RetryNow implements store.Outbox.
+func (s *Store) RetryNow(ctx context.Context, channelID string, now time.Time) (int, error) {
+	t := nanos(now)
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET next_attempt_at = ?
+WHERE channel_id = ? AND status = 0 AND NOT blocked AND attempts > 0 AND next_attempt_at > ? AND leased_until <= ?`,
+		t, channelID, t, t)
+	if err != nil {
+		return 0, fmt.Errorf("store/sqlite: retry now: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+func timeDuration(n int64) time.Duration { return time.Duration(n) }
