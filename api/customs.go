@@ -54,19 +54,7 @@ func (a *API) postCustomsStatus(w http.ResponseWriter, r *http.Request, c *servi
 	if err := service.RequireRole(c, release.RoleCustoms); err != nil {
 		return err
 	}
-	port, eq := r.PathValue("port"), r.PathValue("eq")
-	if err := checkPort(port); err != nil {
-		return err
-	}
-	raw, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	cmd, err := parseCustomsStatus(raw, port, eq)
-	if err != nil {
-		return err
-	}
-	return a.execute(w, r, c, port, eq, cmd, raw)
+	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parseCustomsStatus(raw, port, eq) })
 }
 
 // getCustomsStatus handles GET /ccrm/v1/{port}/containers/{eq}: synchronous and metered.

@@ -36,24 +36,10 @@ const MaxBulkRights = 1000
 
 // putReleaseRight handles PUT /certified-pickup/v1/{port}/containers/{eq}/import/release-rights.
 func (a *API) putReleaseRight(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	port, eq := r.PathValue("port"), r.PathValue("eq")
-	if err := checkPort(port); err != nil {
-		return err
-	}
-	raw, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	req, err := parseRightAction(raw, port, eq)
-	if err != nil {
-		return err
-	}
-	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{req}, externalRef(r))
-	if err != nil {
-		return err
-	}
-	accepted(w, receipt)
-	return nil
+	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) {
+		req, err := parseRightAction(raw, port, eq)
+		return req.Command, err
+	})
 }
 
 // putReleaseRights handles the bulk PUT /certified-pickup/v1/{port}/containers/import/release-rights:

@@ -41,6 +41,22 @@ func parseTerminalEvent(raw []byte, port, eq string) (*release.TerminalEvent, er
 
 // postTerminalEvent handles POST /certified-pickup/v1/{port}/containers/{eq}/import/terminal-events.
 func (a *API) postTerminalEvent(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) {
+		cmd, err := parseTerminalEvent(raw, port, eq)
+		if err != nil {
+			return nil, err
+		}
+		// A manual customs overwrite is also the Shipping Agent's to make (SPEC.md).
+		if !c.Company.HasRole(release.RoleTerminalOperator) && !(cmd.ActionType == release.TerminalCustomsOverwrite && c.Company.HasRole(release.RoleShippingAgent)) {
+			return nil, service.RequireRole(c, release.RoleTerminalOperator)
+		}
+		return cmd, nil
+	})
+}
+
+// containerCommand handles a call that is one command for the container of its route: it checks
+// the port, reads the body, has parse make the command, and answers 202 once it is committed.
+func (a *API) containerCommand(w http.ResponseWriter, r *http.Request, c *service.Caller, parse func(raw []byte, port, eq string) (release.Command, error)) error {
 	port, eq := r.PathValue("port"), r.PathValue("eq")
 	if err := checkPort(port); err != nil {
 		return err
@@ -49,19 +65,10 @@ func (a *API) postTerminalEvent(w http.ResponseWriter, r *http.Request, c *servi
 	if err != nil {
 		return err
 	}
-	cmd, err := parseTerminalEvent(raw, port, eq)
+	cmd, err := parse(raw, port, eq)
 	if err != nil {
 		return err
 	}
-	// A manual customs overwrite is also the Shipping Agent's to make (SPEC.md).
-	if !c.Company.HasRole(release.RoleTerminalOperator) && !(cmd.ActionType == release.TerminalCustomsOverwrite && c.Company.HasRole(release.RoleShippingAgent)) {
-		return service.RequireRole(c, release.RoleTerminalOperator)
-	}
-	return a.execute(w, r, c, port, eq, cmd, raw)
-}
-
-// execute runs one command for one container and answers 202 with the receipt.
-func (a *API) execute(w http.ResponseWriter, r *http.Request, c *service.Caller, port, eq string, cmd release.Command, raw []byte) error {
 	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{{PortLoCode: port, EquipmentNumber: eq, Command: cmd, Body: raw}}, externalRef(r))
 	if err != nil {
 		return err
@@ -104,19 +111,7 @@ func (a *API) postPickupValidation(w http.ResponseWriter, r *http.Request, c *se
 	if err := service.RequireRole(c, release.RoleTerminalOperator); err != nil {
 		return err
 	}
-	port, eq := r.PathValue("port"), r.PathValue("eq")
-	if err := checkPort(port); err != nil {
-		return err
-	}
-	raw, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	cmd, err := parseValidation(raw, port, eq)
-	if err != nil {
-		return err
-	}
-	return a.execute(w, r, c, port, eq, cmd, raw)
+	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parseValidation(raw, port, eq) })
 }
 
 // getGateCheck handles GET .../{eq}/import/gate-check?terminalCode=&transportOperator=: synchronous,
@@ -208,19 +203,7 @@ func (a *API) putPickupRight(w http.ResponseWriter, r *http.Request, c *service.
 	if err := service.RequireRole(c, release.RoleTransportOperator); err != nil {
 		return err
 	}
-	port, eq := r.PathValue("port"), r.PathValue("eq")
-	if err := checkPort(port); err != nil {
-		return err
-	}
-	raw, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	cmd, err := parsePickup(raw, port, eq)
-	if err != nil {
-		return err
-	}
-	return a.execute(w, r, c, port, eq, cmd, raw)
+	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parsePickup(raw, port, eq) })
 }
 
 // routeMatches is the seed's 400 when the body names another container than the route.
