@@ -1,0 +1,389 @@
+package delivery
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// Authentication types of a channel (the receiver's login).
+const (
+	AuthNone                    = "none"
+	AuthOAuth2ClientCredentials = "OAuth2ClientCredentials"
+	AuthOAuth2Password          = "OAuth2Password"
+)
+
+var authTypes = []string{AuthNone, AuthOAuth2ClientCredentials, AuthOAuth2Password}
+
+// SecretGrace is how long the previous signing secret keeps signing after a rotation, so that a
+// receiver can switch over without losing a message.
+const SecretGrace = 24 * time.Hour
+
+// Spec is a channel as a company asks for it (the JSON of POST and PUT notification-channels).
+type Spec struct {
+	Name           string            `json:"name"`
+	URL            string            `json:"url"`
+	Types          []string          `json:"types,omitempty"`
+	Headers        map[string]string `json:"headers,omitempty"`
+	Authentication *AuthSpec         `json:"authentication,omitempty"`
+}
+
+// AuthSpec is how Portlight logs in to the receiver: none, or an OAuth 2.0 token it fetches
+// itself (client credentials, or the resource owner's password) and sends as a bearer token.
+type AuthSpec struct {
+	Type          string   `json:"type"`
+	TokenEndpoint string   `json:"tokenEndpoint,omitempty"`
+	ClientID      string   `json:"clientId,omitempty"`
+	ClientSecret  string   `json:"clientSecret,omitempty"`
+	Scopes        []string `json:"scopes,omitempty"`
+	Username      string   `json:"username,omitempty"`
+	Password      string   `json:"password,omitempty"`
+}
+
+// secrets is what a channel keeps sealed (store.Channel.Sealed).
+type secrets struct {
+	SigningSecret  string            `json:"signingSecret"`
+	PreviousSecret string            `json:"previousSecret,omitempty"`
+	PreviousUntil  time.Time         `json:"previousUntil,omitzero"`
+	Headers        map[string]string `json:"headers,omitempty"`
+	ClientSecret   string            `json:"clientSecret,omitempty"`
+	Password       string            `json:"password,omitempty"`
+}
+
+// Channel is a stored channel with its secrets opened.
+type Channel struct {
+	store.Channel
+	secrets secrets
+}
+
+// Headers returns the channel's static headers.
+func (c *Channel) Headers() map[string]string { return c.secrets.Headers }
+
+// SigningSecret returns the channel's current signing secret (whsec_...).
+func (c *Channel) SigningSecret() string { return c.secrets.SigningSecret }
+
+// PreviousSecretUntil is when the signing secret before the last rotation stops signing (zero
+// when there is none).
+func (c *Channel) PreviousSecretUntil() time.Time { return c.secrets.PreviousUntil }
+
+// Manager creates and changes the channels of the companies: it validates what they ask for,
+// makes and rotates signing secrets, seals the secrets, and tells the dispatcher of changes. The
+// API (through the service) and `portlight admin channels` both use it; neither checks who may
+// see what beyond passing the caller's company, which every store call is scoped to.
+type Manager struct {
+	outbox store.Outbox
+	sealer *Sealer
+	policy Policy
+	retry  Retry
+	now    func() time.Time
+	// Changed is called after every change of a channel (the dispatcher reloads them).
+	Changed func()
+}
+
+// NewManager returns the channel manager of a node.
+func NewManager(o store.Outbox, sealer *Sealer, policy Policy, retry Retry, now func() time.Time) *Manager {
+	return &Manager{outbox: o, sealer: sealer, policy: policy, retry: retry, now: now, Changed: func() {}}
+}
+
+// NewSigningSecret makes a Standard Webhooks secret: "whsec_" and 32 random bytes in base64.
+func NewSigningSecret() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic("delivery: no randomness: " + err.Error())
+	}
+	return "whsec_" + base64.StdEncoding.EncodeToString(b)
+}
+
+// Create validates spec and stores it as a new channel of company; the answer carries the
+// signing secret, which the company sees this once (and after each rotation).
+func (m *Manager) Create(ctx context.Context, companyID string, spec Spec) (Channel, error) {
+	now := m.now().UTC()
+	c := Channel{Channel: store.Channel{ID: uuid.NewString(), CompanyID: companyID, CreatedAt: now, UpdatedAt: now}}
+	c.secrets.SigningSecret = NewSigningSecret()
+	if err := m.apply(ctx, &c, spec, nil); err != nil {
+		return Channel{}, err
+	}
+	if err := m.seal(&c); err != nil {
+		return Channel{}, err
+	}
+	if err := m.outbox.CreateChannel(ctx, c.Channel); err != nil {
+		return Channel{}, err
+	}
+	m.Changed()
+	return c, nil
+}
+
+// Update replaces what spec describes of a company's channel. Credentials left out of spec
+// (clientSecret, password) are kept when the login they belong to is unchanged, so a company
+// can change a channel without sending them again. Deliveries waiting go to the new URL.
+func (m *Manager) Update(ctx context.Context, companyID, channelID string, spec Spec) (Channel, error) {
+	prev, err := m.Get(ctx, companyID, channelID)
+	if err != nil {
+		return Channel{}, err
+	}
+	c := prev
+	c.UpdatedAt = m.now().UTC()
+	if err := m.apply(ctx, &c, spec, &prev); err != nil {
+		return Channel{}, err
+	}
+	if err := m.seal(&c); err != nil {
+		return Channel{}, err
+	}
+	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {
+		return Channel{}, err
+	}
+	m.Changed()
+	return c, nil
+}
+
+// Delete removes a company's channel and its deliveries.
+func (m *Manager) Delete(ctx context.Context, companyID, channelID string) error {
+	if err := m.outbox.DeleteChannel(ctx, companyID, channelID); err != nil {
+		return err
+	}
+	m.Changed()
+	return nil
+}
+
+// Get returns a company's channel; store.ErrNotFound for another company's.
+func (m *Manager) Get(ctx context.Context, companyID, channelID string) (Channel, error) {
+	sc, err := m.outbox.Channel(ctx, companyID, channelID)
+	if err != nil {
+		return Channel{}, err
+	}
+	return m.open(sc)
+}
+
+// List returns a company's channels (every channel with companyID "").
+func (m *Manager) List(ctx context.Context, companyID string) ([]Channel, error) {
+	scs, err := m.outbox.Channels(ctx, companyID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Channel, 0, len(scs))
+	for _, sc := range scs {
+		c, err := m.open(sc)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// RotateSecret gives a company's channel a new signing secret; the previous one keeps signing
+// (deliveries carry both signatures) for SecretGrace.
+func (m *Manager) RotateSecret(ctx context.Context, companyID, channelID string) (Channel, error) {
+	c, err := m.Get(ctx, companyID, channelID)
+	if err != nil {
+		return Channel{}, err
+	}
+	now := m.now().UTC()
+	c.secrets.PreviousSecret, c.secrets.PreviousUntil = c.secrets.SigningSecret, now.Add(SecretGrace)
+	c.secrets.SigningSecret = NewSigningSecret()
+	c.UpdatedAt = now
+	if err := m.seal(&c); err != nil {
+		return Channel{}, err
+	}
+	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {
+		return Channel{}, err
+	}
+	m.Changed()
+	return c, nil
+}
+
+// Deliveries lists the deliveries of a company's channel; store.ErrNotFound for another company's.
+func (m *Manager) Deliveries(ctx context.Context, companyID string, q store.DeliveryQuery) ([]store.Delivery, error) {
+	if _, err := m.outbox.Channel(ctx, companyID, q.ChannelID); err != nil {
+		return nil, err
+	}
+	if q.Limit <= 0 || q.Limit > 200 {
+		q.Limit = min(max(q.Limit, 50), 200)
+	}
+	return m.outbox.Deliveries(ctx, q)
+}
+
+// Replay sends a dead letter of a company's channel again, retried as long as a new delivery.
+func (m *Manager) Replay(ctx context.Context, companyID, channelID, deliveryID string) (store.Delivery, error) {
+	if _, err := m.outbox.Channel(ctx, companyID, channelID); err != nil {
+		return store.Delivery{}, err
+	}
+	now := m.now().UTC()
+	d, err := m.outbox.ReplayDelivery(ctx, channelID, deliveryID, now, now.Add(m.retry.For))
+	if err != nil {
+		return store.Delivery{}, err
+	}
+	m.Changed()
+	return d, nil
+}
+
+func (m *Manager) seal(c *Channel) error {
+	plain, err := json.Marshal(c.secrets)
+	if err != nil {
+		return err
+	}
+	c.Sealed = m.sealer.Seal(plain, c.ID)
+	return nil
+}
+
+func (m *Manager) open(sc store.Channel) (Channel, error) {
+	return openChannel(m.sealer, sc)
+}
+
+func openChannel(sealer *Sealer, sc store.Channel) (Channel, error) {
+	c := Channel{Channel: sc}
+	plain, err := sealer.Open(sc.Sealed, sc.ID)
+	if err != nil {
+		return Channel{}, fmt.Errorf("channel %s: %w", sc.ID, err)
+	}
+	if err := json.Unmarshal(plain, &c.secrets); err != nil {
+		return Channel{}, fmt.Errorf("channel %s: secrets: %w", sc.ID, err)
+	}
+	return c, nil
+}
+
+var headerName = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]{1,100}$`)
+
+// reservedHeaders are set by Portlight on every delivery, or belong to the connection: a static
+// header may not replace them.
+var reservedHeaders = []string{"host", "content-length", "content-type", "content-encoding", "transfer-encoding",
+	"connection", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection", "expect",
+	"user-agent", "webhook-id", "webhook-timestamp", "webhook-signature", "cookie"}
+
+// apply validates spec and writes it into c; prev is the channel before (nil for a new one).
+func (m *Manager) apply(ctx context.Context, c *Channel, spec Spec, prev *Channel) error {
+	name := strings.TrimSpace(spec.Name)
+	if name == "" {
+		return invalid("name", "'name' is required.")
+	}
+	if len(name) > 100 {
+		return invalid("name", "'name' may be at most 100 characters long.")
+	}
+	u, err := m.policy.CheckURL(ctx, "url", spec.URL)
+	if err != nil {
+		return err
+	}
+	types, err := canonicalTypes(spec.Types)
+	if err != nil {
+		return err
+	}
+	auth := spec.Authentication
+	if auth == nil {
+		auth = &AuthSpec{Type: AuthNone}
+	}
+	authType, ok := canonicalOf(auth.Type, authTypes)
+	if !ok {
+		if auth.Type == "" {
+			authType, ok = AuthNone, true
+		} else {
+			return invalid("authentication.type", "'authentication.type' must be one of %s.", strings.Join(authTypes, ", "))
+		}
+	}
+	headers := map[string]string{}
+	if len(spec.Headers) > 32 {
+		return invalid("headers", "A channel may have at most 32 headers.")
+	}
+	for k, v := range spec.Headers {
+		if !headerName.MatchString(k) {
+			return invalid("headers", "Header name %q is not a valid HTTP header name.", k)
+		}
+		lk := strings.ToLower(k)
+		if slices.Contains(reservedHeaders, lk) || strings.HasPrefix(lk, "webhook-") ||
+			(lk == "authorization" && authType != AuthNone) {
+			return invalid("headers", "Header %q is set by Portlight and may not be given.", k)
+		}
+		if len(v) > 4096 || strings.ContainsAny(v, "\r\n\x00") {
+			return invalid("headers", "The value of header %q must be one line of at most 4096 characters.", k)
+		}
+		headers[k] = v
+	}
+	next := store.ChannelAuth{Type: authType}
+	sec := c.secrets
+	sec.Headers, sec.ClientSecret, sec.Password = headers, "", ""
+	if authType != AuthNone {
+		tu, err := m.policy.CheckURL(ctx, "authentication.tokenEndpoint", auth.TokenEndpoint)
+		if err != nil {
+			return err
+		}
+		next.TokenEndpoint, next.ClientID = tu.String(), strings.TrimSpace(auth.ClientID)
+		if next.ClientID == "" {
+			return invalid("authentication.clientId", "'authentication.clientId' is required for %s.", authType)
+		}
+		for _, s := range auth.Scopes {
+			if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
+				return invalid("authentication.scopes", "Scope %q is not a valid OAuth 2.0 scope.", s)
+			}
+		}
+		next.Scopes = slices.Clone(auth.Scopes)
+		// A credential left out is kept when it still belongs to the same login.
+		same := prev != nil && prev.Auth.Type == authType && prev.Auth.TokenEndpoint == next.TokenEndpoint &&
+			prev.Auth.ClientID == next.ClientID
+		sec.ClientSecret = auth.ClientSecret
+		if sec.ClientSecret == "" && same {
+			sec.ClientSecret = prev.secrets.ClientSecret
+		}
+		if authType == AuthOAuth2ClientCredentials && sec.ClientSecret == "" {
+			return invalid("authentication.clientSecret", "'authentication.clientSecret' is required for %s.", authType)
+		}
+		if authType == AuthOAuth2Password {
+			next.Username = strings.TrimSpace(auth.Username)
+			if next.Username == "" {
+				return invalid("authentication.username", "'authentication.username' is required for %s.", authType)
+			}
+			sec.Password = auth.Password
+			if sec.Password == "" && same && prev.Auth.Username == next.Username {
+				sec.Password = prev.secrets.Password
+			}
+			if sec.Password == "" {
+				return invalid("authentication.password", "'authentication.password' is required for %s.", authType)
+			}
+		}
+	} else if auth.ClientSecret != "" || auth.Password != "" || auth.TokenEndpoint != "" {
+		return invalid("authentication.type", "Credentials were given with authentication type none; name the type they are for.")
+	}
+	c.Name, c.URL, c.Types, c.Auth, c.secrets = name, u.String(), types, next, sec
+	return nil
+}
+
+// canonicalTypes checks a type filter against release.NotificationTypes (any case), without
+// duplicates, in the order of that list; nil means every type.
+func canonicalTypes(types []string) ([]string, error) {
+	seen := map[string]bool{}
+	for _, t := range types {
+		c, ok := canonicalOf(t, release.NotificationTypes)
+		if !ok {
+			return nil, invalid("types", "'types' may only contain %s.", strings.Join(release.NotificationTypes, ", "))
+		}
+		seen[c] = true
+	}
+	if len(seen) == 0 || len(seen) == len(release.NotificationTypes) {
+		return nil, nil
+	}
+	var out []string
+	for _, t := range release.NotificationTypes {
+		if seen[t] {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func canonicalOf(v string, allowed []string) (string, bool) {
+	for _, a := range allowed {
+		if strings.EqualFold(strings.TrimSpace(v), a) {
+			return a, true
+		}
+	}
+	return "", false
+}
