@@ -43,6 +43,7 @@ type API struct {
 	admin      *admin.Admin
 	adminToken string
 	bench      bool
+	metrics    http.Handler // GET /metrics (WithMetrics)
 	routes     []route
 	openapi    []byte
 }
@@ -73,10 +74,19 @@ func (a *API) table() []route {
 		{"GET", "/ccrm/v1/{port}/containers/{eq}", bearer, styleSync, a.getCustomsStatus, docCustomsGet},
 		{"GET", cpu + "/notifications", bearerAndKey, styleSync, a.getNotifications, docNotifications},
 		{"GET", cpu + "/entities", bearerAndKey, styleSync, a.getEntities, docEntities},
+		{"GET", cpu + "/notification-channels", bearerAndKey, styleSync, a.getChannels, docChannels},
+		{"POST", cpu + "/notification-channels", bearerAndKey, styleSync, a.postChannel, docCreateChannel},
+		{"GET", cpu + "/notification-channels/{channelId}", bearerAndKey, styleSync, a.getChannel, docChannel},
+		{"PUT", cpu + "/notification-channels/{channelId}", bearerAndKey, styleSync, a.putChannel, docUpdateChannel},
+		{"DELETE", cpu + "/notification-channels/{channelId}", bearerAndKey, styleSync, a.deleteChannel, docDeleteChannel},
+		{"GET", cpu + "/notification-channels/{channelId}/deliveries", bearerAndKey, styleSync, a.getDeliveries, docDeliveries},
+		{"POST", cpu + "/notification-channels/{channelId}/deliveries/{deliveryId}/replay", bearerAndKey, styleSync, a.postReplay, docReplay},
+		{"POST", cpu + "/notification-channels/{channelId}/rotate-secret", bearerAndKey, styleSync, a.postRotateSecret, docRotateSecret},
 		{"GET", "/.well-known/openid-configuration", public, styleSync, a.discovery, docDiscovery},
 		{"GET", "/.well-known/jwks.json", public, styleSync, a.jwks, docJWKS},
 		{"POST", "/bench/v1/ingestion/{ingestionId}", bearer, styleAsync, a.benchIngest, docBench},
 		{"GET", "/healthz", public, styleSync, a.health, docHealth},
+		{"GET", "/metrics", public, styleSync, a.getMetrics, docMetrics},
 		{"GET", "/openapi.json", public, styleSync, a.serveOpenAPI, docOpenAPI},
 	}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/service"
 )
 
@@ -110,6 +111,42 @@ var (
 	docOpenAPI = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
 )
 
+// The notification channels (webhooks) of the caller's company, and the operator's metrics.
+var (
+	docChannels = doc{summary: "List my notification channels", tag: "Notification Channels",
+		description: "Synchronous. The caller's company's webhooks, without their credentials.",
+		status:      200, answer: []service.ChannelView{}}
+	docCreateChannel = doc{summary: "Create a notification channel", tag: "Notification Channels",
+		description: "Synchronous. Notifications for the caller's company (of the listed types; none listed: all) are POSTed to url as they are committed: " +
+			"at least once, in order per container, retried with back-off for 24 hours, then kept as dead letters. Each request carries the " +
+			"Standard Webhooks headers webhook-id (stable across retries, for de-duplication), webhook-timestamp and webhook-signature, signed " +
+			"with the channel's secret, which this answer shows once. url must be HTTPS on a public address (plain HTTP and private addresses " +
+			"only where the operator allows them, as in the sandbox). With OAuth2ClientCredentials or OAuth2Password authentication Portlight " +
+			"fetches a token from tokenEndpoint, caches it, and fetches a new one when the receiver answers 401.",
+		body: delivery.Spec{}, status: 201, answer: service.CreatedChannel{}}
+	docChannel = doc{summary: "Get a notification channel", tag: "Notification Channels",
+		description: "Synchronous. 404 for a channel of another company.", status: 200, answer: service.ChannelView{}}
+	docUpdateChannel = doc{summary: "Replace a notification channel", tag: "Notification Channels",
+		description: "Synchronous. clientSecret and password may be left out to keep them while the login they belong to stays the same. " +
+			"Deliveries waiting go to the new url.",
+		body: delivery.Spec{}, status: 200, answer: service.ChannelView{}}
+	docDeleteChannel = doc{summary: "Delete a notification channel", tag: "Notification Channels",
+		description: "Synchronous. Its waiting deliveries are dropped; the notifications stay available through the pull API.", status: 204}
+	docDeliveries = doc{summary: "Recent deliveries of a notification channel", tag: "Notification Channels",
+		description: "Synchronous. The newest first, each with its recent attempts (status code, latency, error). status filters " +
+			"(Pending, Delivered, Dead); before takes the next of a previous page; limit 1-200 (default 50).",
+		query: []string{"status", "before", "limit"}, status: 200, answer: service.DeliveryList{}}
+	docReplay = doc{summary: "Replay a dead delivery", tag: "Notification Channels",
+		description: "Synchronous. The dead letter is queued again (behind what its container still has pending) and retried for another 24 hours; 409 when it is not dead.",
+		status:      200, answer: service.DeliveryView{}}
+	docRotateSecret = doc{summary: "Rotate a channel's signing secret", tag: "Notification Channels",
+		description: "Synchronous. The new secret is shown once; for 24 hours deliveries carry signatures with both the new and the previous secret.",
+		status:      200, answer: service.RotatedSecret{}}
+	docMetrics = doc{summary: "Prometheus metrics", tag: "Operations",
+		description: "Webhook queue depth, delivery latency, attempts and failures, and the Go runtime. Off (404) unless the node serves metrics.",
+		status:      200, answer: ""}
+)
+
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)
 
 // buildOpenAPI describes the route table as an OpenAPI 3.1 document, with the JSON schemas of the
@@ -162,9 +199,9 @@ func buildOpenAPI(routes []route) []byte {
 			op.RequestBody = &huma.RequestBody{Required: true, Content: map[string]*huma.MediaType{
 				"application/x-www-form-urlencoded": {Schema: &huma.Schema{Type: "object", Properties: props}}}}
 		}
-		op.Responses[strconv.Itoa(rt.doc.status)] = &huma.Response{
-			Description: http.StatusText(rt.doc.status),
-			Content:     map[string]*huma.MediaType{"application/json": {Schema: schema(rt.doc.answer)}},
+		op.Responses[strconv.Itoa(rt.doc.status)] = &huma.Response{Description: http.StatusText(rt.doc.status)}
+		if rt.doc.answer != nil { // nil: an answer without a body (204)
+			op.Responses[strconv.Itoa(rt.doc.status)].Content = map[string]*huma.MediaType{"application/json": {Schema: schema(rt.doc.answer)}}
 		}
 		for _, status := range errorStatuses(rt) {
 			op.Responses[strconv.Itoa(status)] = &huma.Response{Description: http.StatusText(status)}
@@ -185,6 +222,12 @@ func errorStatuses(rt route) []int {
 	s := []int{400, 401, 403, 429, 500}
 	if rt.path == "/ingestion/v1/ingestion/{ingestionId}" || rt.path == "/certified-pickup/v1/notifications" {
 		s = append(s, 405)
+	}
+	if strings.Contains(rt.path, "/notification-channels/") {
+		s = append(s, 404)
+	}
+	if strings.HasSuffix(rt.path, "/replay") {
+		s = append(s, 409)
 	}
 	return s
 }

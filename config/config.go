@@ -29,6 +29,13 @@ type Config struct {
 	RateLimit        int
 	AdminToken       string
 	BenchEndpoints   bool
+	// Webhook delivery (package delivery): the bound of one attempt, the attempts a channel may
+	// have in flight, whether webhooks may reach private addresses over plain HTTP (the sandbox
+	// always may), and the key that seals the channels' secrets.
+	WebhookTimeout       time.Duration
+	WebhookConcurrency   int
+	AllowPrivateWebhooks bool
+	SecretKeyFile        string
 }
 
 // option is one line of the option table.
@@ -78,6 +85,22 @@ var options = []option{
 		}, get: func(c *Config) string { return c.AdminToken }},
 	{name: "bench-endpoints", def: "false", boolean: true, usage: "serve the benchmark ceiling route /bench/v1 (for portlight bench only)",
 		set: boolSetter(func(c *Config, b bool) { c.BenchEndpoints = b }), get: func(c *Config) string { return strconv.FormatBool(c.BenchEndpoints) }},
+	{name: "webhook-timeout", def: "10s", usage: "how long one webhook attempt may take (connection, token fetch and answer) before it counts as failed",
+		set: durationSetter("webhook-timeout", func(c *Config, d time.Duration) { c.WebhookTimeout = d }),
+		get: func(c *Config) string { return c.WebhookTimeout.String() }},
+	{name: "webhook-concurrency", def: "16", usage: "webhook attempts one notification channel may have in flight (several containers in parallel)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1024 {
+				return fmt.Errorf("webhook-concurrency: %q is not a whole number from 1 to 1024", v)
+			}
+			c.WebhookConcurrency = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.WebhookConcurrency) }},
+	{name: "allow-private-webhooks", def: "false", boolean: true, usage: "let webhooks reach loopback, private and link-local addresses, and plain HTTP (implied by --sandbox); off, they are refused (SSRF)",
+		set: boolSetter(func(c *Config, b bool) { c.AllowPrivateWebhooks = b }), get: func(c *Config) string { return strconv.FormatBool(c.AllowPrivateWebhooks) }},
+	{name: "secret-key-file", def: "", usage: "file with the 32-byte key (base64) that encrypts the notification channels' secrets at rest; default: <data-dir>/channel-secrets.key, made on first use (SQLite only; every PostgreSQL node needs the same file)",
+		set: func(c *Config, v string) error { c.SecretKeyFile = v; return nil }, get: func(c *Config) string { return c.SecretKeyFile }},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

@@ -31,6 +31,7 @@ type Server struct {
 	store    store.Store
 	http     *http.Server
 	listener net.Listener
+	hooks    *webhooks
 	// BaseURL is where the node is reached (the chosen port filled in).
 	BaseURL string
 }
@@ -91,11 +92,22 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		ln.Close()
 		return fmt.Errorf("load registry: %w", err)
 	}
+	hooks, err := newWebhooks(s.cfg, s.store)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	s.hooks = hooks
 	adm := admin.New(s.store, time.Now)
 	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
-	svc := service.New(s.store, dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
+	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
+	svc.Channels = hooks.manager
+	if err := hooks.start(ctx); err != nil {
+		ln.Close()
+		return fmt.Errorf("start webhook delivery: %w", err)
+	}
 	s.http = &http.Server{
-		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).Handler(),
+		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -153,6 +165,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
+	err = errors.Join(err, s.hooks.shutdown(ctx)) // attempts under way finish in time, or are released
 	s.stop()
 	<-s.done
 	return errors.Join(err, s.store.Close())

@@ -10,6 +10,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
@@ -32,6 +33,9 @@ type Service struct {
 	now    func() time.Time
 	// Limiter counts calls per subscription; the server runs its flushes (RateLimiter.Run).
 	Limiter *RateLimiter
+	// Channels manages the companies' notification channels (channels.go); nil when the
+	// store has no outbox.
+	Channels *delivery.Manager
 }
 
 // New builds the service. now is the clock (time.Now in production).

@@ -1,0 +1,149 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/portlight/portlight/delivery"
+	"github.com/portlight/portlight/service"
+)
+
+// The notification channels of the caller's company (synchronous; SPEC.md "Portlight's own
+// endpoints") and the operator's /metrics.
+
+// WithMetrics serves h (the Prometheus handler) on GET /metrics; without it /metrics is 404.
+func (a *API) WithMetrics(h http.Handler) *API {
+	a.metrics = h
+	return a
+}
+
+func (a *API) getMetrics(w http.ResponseWriter, r *http.Request, _ *service.Caller) error {
+	if a.metrics == nil {
+		return service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path)
+	}
+	a.metrics.ServeHTTP(w, r)
+	return nil
+}
+
+// parseChannelSpec decodes a channel body; unknown fields are refused, so that a misspelt
+// "tokenEndpiont" is not silently a channel without login.
+func parseChannelSpec(raw []byte) (delivery.Spec, error) {
+	var spec delivery.Spec
+	if err := decodeJSON(raw, &spec); err != nil {
+		return spec, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&delivery.Spec{}); err != nil {
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return spec, service.FieldError(field, "Unknown field '"+field+"'. A channel has name, url, types, headers and authentication "+
+			"(type, tokenEndpoint, clientId, clientSecret, scopes, username, password).")
+	}
+	return spec, nil
+}
+
+func (a *API) getChannels(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	list, err := a.svc.ChannelsOf(r.Context(), c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (a *API) postChannel(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	spec, err := parseChannelSpec(raw)
+	if err != nil {
+		return err
+	}
+	created, err := a.svc.CreateChannel(r.Context(), c, spec)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/certified-pickup/v1/notification-channels/"+created.ChannelID)
+	writeJSON(w, http.StatusCreated, created)
+	return nil
+}
+
+func (a *API) getChannel(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	ch, err := a.svc.Channel(r.Context(), c, r.PathValue("channelId"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ch)
+	return nil
+}
+
+func (a *API) putChannel(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	raw, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	spec, err := parseChannelSpec(raw)
+	if err != nil {
+		return err
+	}
+	ch, err := a.svc.UpdateChannel(r.Context(), c, r.PathValue("channelId"), spec)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, ch)
+	return nil
+}
+
+func (a *API) deleteChannel(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	if err := a.svc.DeleteChannel(r.Context(), c, r.PathValue("channelId")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) getDeliveries(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	q := lowerKeys(r.URL.Query())
+	get := func(k string) string {
+		if v := q[k]; len(v) > 0 {
+			return strings.TrimSpace(v[0])
+		}
+		return ""
+	}
+	f := service.DeliveryFilter{Status: get("status"), Before: get("before")}
+	if l := get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 {
+			return service.FieldError("limit", "'limit' must be between 1 and 200.")
+		}
+		f.Limit = n
+	}
+	list, err := a.svc.ChannelDeliveries(r.Context(), c, r.PathValue("channelId"), f)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (a *API) postReplay(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	d, err := a.svc.ReplayDelivery(r.Context(), c, r.PathValue("channelId"), r.PathValue("deliveryId"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (a *API) postRotateSecret(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
+	s, err := a.svc.RotateChannelSecret(r.Context(), c, r.PathValue("channelId"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s)
+	return nil
+}
