@@ -119,6 +119,13 @@ type Store interface {
 	RecordCCRMUse(ctx context.Context, companyID, portLoCode, equipmentNumber, month string) error
 	// CCRMUsage returns, per company, how many containers it read in month.
 	CCRMUsage(ctx context.Context, month string) ([]CCRMUsage, error)
+	// TryLeadership makes the caller the one node (of every node sharing the database) that runs
+	// the periodic job name, such as the expiry round, until it calls release; ok is false when
+	// another holds it. A node that dies loses its leadership by itself. A store only one process
+	// can use (SQLite) always grants it.
+	TryLeadership(ctx context.Context, name string) (release func(), ok bool, err error)
+	// Ping reports whether the database answers (the readiness probe).
+	Ping(ctx context.Context) error
 
 	Registry
 	Close() error

@@ -1,0 +1,288 @@
+package postgres
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// maxAttempts bounds how often Apply runs a transaction the server aborted to break a deadlock or a
+// serialization conflict. Containers are locked in one order by every Apply, so neither should
+// happen; the retry is there for what the order does not cover (an operator's own transactions).
+const maxAttempts = 5
+
+// Apply implements store.Store: the ops in one transaction, in order, each against the state the
+// previous ones left. ctx is honoured until the transaction starts; once started it is finished
+// even if the caller stops waiting (as the SQLite store does), so that a command is either applied
+// whole or not at all, never cut off half-way by a client that went away.
+func (s *Store) Apply(ctx context.Context, ops ...store.Op) ([]release.Outcome, error) {
+	if len(ops) == 0 {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if s.closed.Load() {
+		return nil, ErrClosed
+	}
+	for attempt := 1; ; attempt++ {
+		outs, err := s.applyTx(ctx, ops)
+		if err == nil {
+			return outs, nil
+		}
+		if attempt == maxAttempts || !retryable(err) {
+			return nil, err
+		}
+		time.Sleep(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond)
+	}
+}
+
+// retryable reports whether err is the server aborting a transaction that may succeed when run
+// again: a deadlock (40P01) or a serialization failure (40001).
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && (pgErr.Code == "40P01" || pgErr.Code == "40001")
+}
+
+// containerKey names a container within an Apply.
+type containerKey struct{ port, equipment string }
+
+func compareKeys(a, b containerKey) int {
+	if c := strings.Compare(a.port, b.port); c != 0 {
+		return c
+	}
+	return strings.Compare(a.equipment, b.equipment)
+}
+
+// container is the state of one container within an Apply: as loaded under its lock, then as the
+// ops of the call left it.
+type container struct {
+	key    containerKey
+	since  time.Time        // the oldest creation time any of its ops sees (release.LiveWindow)
+	at     time.Time        // the time of its first op, for a container row created by this call
+	rights []*release.Right // by creation; a changed right replaces its old version in place
+	facts  release.Facts
+}
+
+// view is the container as an op at `since` sees it: its rights created at or after since.
+func (c *container) view(since time.Time) *release.Container {
+	v := &release.Container{PortLoCode: c.key.port, EquipmentNumber: c.key.equipment, Facts: c.facts,
+		Rights: make([]*release.Right, 0, len(c.rights))}
+	for _, r := range c.rights {
+		if !r.CreatedAt.Before(since) {
+			v.Rights = append(v.Rights, r)
+		}
+	}
+	return v
+}
+
+// put records r as the latest version of its right.
+func (c *container) put(r *release.Right) {
+	for i, have := range c.rights {
+		if have.ReleaseID == r.ReleaseID {
+			c.rights[i] = r
+			return
+		}
+	}
+	c.rights = append(c.rights, r)
+}
+
+// liveSince is the oldest creation time of a right still live at now (release.LiveWindow).
+func liveSince(now time.Time) time.Time { return now.Add(-release.LiveWindow) }
+
+// normalise is an op's equipment number as the stores key containers by.
+func normalise(equipment string) string { return strings.ToUpper(strings.TrimSpace(equipment)) }
+
+// applyTx runs the ops in one transaction: batch 1 begins it, locks the containers in key order and
+// reads them; the core decides each op; batch 2 writes the outcomes and commits.
+func (s *Store) applyTx(ctx context.Context, ops []store.Op) ([]release.Outcome, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		if s.closed.Load() {
+			return nil, ErrClosed
+		}
+		return nil, fmt.Errorf("store/postgres: apply: %w", err)
+	}
+	defer conn.Release()
+	tctx := context.WithoutCancel(ctx)
+
+	byKey := map[containerKey]*container{}
+	keys := make([]containerKey, 0, len(ops))
+	for i := range ops {
+		op := &ops[i]
+		if op.EquipmentNumber == "" {
+			continue
+		}
+		k := containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}
+		since := liveSince(op.Audit.At)
+		if c, ok := byKey[k]; ok {
+			if since.Before(c.since) {
+				c.since = since
+			}
+			continue
+		}
+		byKey[k] = &container{key: k, since: since, at: op.Audit.At}
+		keys = append(keys, k)
+	}
+	// One lock order for every Apply on every node: no two calls wait for each other in a cycle.
+	slices.SortFunc(keys, compareKeys)
+
+	if err := s.load(tctx, conn, keys, byKey); err != nil {
+		rollback(conn)
+		return nil, err
+	}
+	w := newWrites(len(ops))
+	outs := make([]release.Outcome, len(ops))
+	for i := range ops {
+		op := &ops[i]
+		var c *container
+		var view *release.Container
+		if op.EquipmentNumber != "" {
+			c = byKey[containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}]
+			view = c.view(liveSince(op.Audit.At))
+		}
+		if outs[i], err = decide(op, view); err != nil {
+			rollback(conn)
+			return nil, fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+		}
+		if err := w.add(op, &outs[i], c); err != nil {
+			rollback(conn)
+			return nil, fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+		}
+	}
+	if err := w.commit(tctx, conn); err != nil {
+		rollback(conn)
+		return nil, err
+	}
+	return outs, nil
+}
+
+const (
+	// sqlLockContainers creates the row of each container the call concerns if it has none and
+	// locks every one, in the order given (key order). ON CONFLICT ... DO UPDATE ... WHERE false
+	// locks an existing row as SELECT ... FOR UPDATE would, without writing a new version of it;
+	// a row inserted here is the transaction's until it commits.
+	sqlLockContainers = `INSERT INTO containers (port_lo_code, equipment_number, updated_at)
+SELECT p, e, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(p, e, i) ORDER BY i
+ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET updated_at = excluded.updated_at WHERE false`
+	// sqlReadContainers reads the facts and the rights created since $3 of the containers. It is
+	// a statement of its own after the lock, so that its snapshot holds whatever the previous
+	// holder of a lock committed. Deleted rights are read too; the core skips them itself.
+	sqlReadContainers = `SELECT 0, c.port_lo_code, c.equipment_number, c.facts
+FROM unnest($1::text[], $2::text[]) AS u(p, e)
+JOIN containers c ON c.port_lo_code = u.p AND c.equipment_number = u.e
+UNION ALL
+SELECT 1, r.port_lo_code, r.equipment_number, r.state
+FROM unnest($1::text[], $2::text[]) AS u(p, e)
+JOIN rights r ON r.port_lo_code = u.p AND r.equipment_number = u.e AND r.created_at >= $3`
+)
+
+// load begins the transaction, locks the containers in key order (creating their rows if needed)
+// and reads their facts and live rights: three statements, one round trip.
+func (s *Store) load(ctx context.Context, conn *pgxpool.Conn, keys []containerKey, byKey map[containerKey]*container) error {
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	if len(keys) > 0 {
+		ports, equipment := make([]string, len(keys)), make([]string, len(keys))
+		at, since := byKey[keys[0]].at, byKey[keys[0]].since
+		for i, k := range keys {
+			ports[i], equipment[i] = k.port, k.equipment
+			if c := byKey[k]; c.since.Before(since) {
+				since = c.since
+			}
+		}
+		b.Queue(sqlLockContainers, ports, equipment, at)
+		// The oldest since of the call for every container: view() gives each op its own.
+		b.Queue(sqlReadContainers, ports, equipment, since).Query(func(rows pgx.Rows) error {
+			return readContainers(rows, byKey)
+		})
+	}
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("store/postgres: apply: load containers: %w", err)
+	}
+	for _, k := range keys {
+		if c := byKey[k]; !slices.IsSortedFunc(c.rights, byCreation) {
+			slices.SortFunc(c.rights, byCreation)
+		}
+	}
+	return nil
+}
+
+// readContainers decodes the rows of sqlReadContainers into the containers of byKey.
+func readContainers(rows pgx.Rows, byKey map[containerKey]*container) error {
+	defer rows.Close()
+	var k containerKey
+	for rows.Next() {
+		var kind int
+		// DriverBytes points into the connection's buffer: decoded before the next row, no copy.
+		var doc pgtype.DriverBytes
+		if err := rows.Scan(&kind, &k.port, &k.equipment, &doc); err != nil {
+			return err
+		}
+		c := byKey[k]
+		if c == nil {
+			return fmt.Errorf("read container %s/%s: not asked for", k.port, k.equipment)
+		}
+		switch {
+		case kind == 0 && doc != nil:
+			if err := json.Unmarshal(doc, &c.facts); err != nil {
+				return fmt.Errorf("container %s: decode facts: %w", k.equipment, err)
+			}
+		case kind == 1:
+			r := new(release.Right)
+			if err := json.Unmarshal(doc, r); err != nil {
+				return fmt.Errorf("container %s: decode right: %w", k.equipment, err)
+			}
+			c.rights = append(c.rights, r)
+		}
+	}
+	return rows.Err()
+}
+
+// rollback ends a failed transaction on conn. When that fails too, the pool drops the connection
+// on release (it is not idle), which ends the transaction on the server.
+func rollback(conn *pgxpool.Conn) {
+	if conn.Conn().PgConn().TxStatus() == 'I' {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, _ = conn.Exec(ctx, "ROLLBACK")
+}
+
+// decide calls the op's rule. A panic there is a bug in a rule: it becomes this op's error
+// instead of taking the node down.
+func decide(op *store.Op, c *release.Container) (out release.Outcome, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("decide panicked: %v\n%s", p, debug.Stack())
+		}
+	}()
+	if op.Decide == nil {
+		return out, errors.New("op without Decide")
+	}
+	return op.Decide(c), nil
+}
+
+// byCreation orders rights as "ORDER BY created_at, release_id" does, to the nanosecond.
+func byCreation(a, b *release.Right) int {
+	if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ReleaseID, b.ReleaseID)
+}

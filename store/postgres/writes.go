@@ -1,0 +1,219 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
+)
+
+// writes are the rows an Apply writes, as one array per column: each table gets one statement
+// (INSERT ... SELECT FROM unnest(...)) whatever the number of its rows.
+type writes struct {
+	rights        rightRows
+	rightIndex    map[string]int // release id → its row: the last version of a right wins
+	facts         factRows
+	factIndex     map[containerKey]int // container → its row: the last facts win
+	notifications notificationRows
+	audits        auditRows
+}
+
+type rightRows struct {
+	releaseID, port, equipment, releaseIdentification, owner []string
+	pendingTo                                                []*string
+	originator, terminal                                     []string
+	status                                                   []int16
+	deleted                                                  []bool
+	createdAt, updatedAt, expiresAt                          []time.Time
+	state                                                    [][]byte
+}
+
+type factRows struct {
+	port, equipment []string
+	facts           [][]byte
+	at              []time.Time
+}
+
+type notificationRows struct {
+	receiver, typ, event, equipment, releaseID, publicReferenceID []string
+	externalReferenceID                                           []*string
+	storedOn                                                      []time.Time
+	message                                                       [][]byte
+}
+
+type auditRows struct {
+	publicReferenceID, company, action, equipment []string
+	request                                       [][]byte
+	at                                            []time.Time
+	rejected                                      []bool
+	reason                                        []string
+}
+
+func newWrites(ops int) *writes {
+	return &writes{rightIndex: make(map[string]int, ops), factIndex: make(map[containerKey]int)}
+}
+
+// add records what one decided op writes, and brings its container (nil for an op without one)
+// up to date for the ops after it. Changed rights and facts of an op without a container are
+// dropped (store.Op).
+func (w *writes) add(op *store.Op, out *release.Outcome, c *container) error {
+	if c != nil {
+		for _, r := range out.Changed {
+			if err := w.addRight(r); err != nil {
+				return err
+			}
+			c.put(r)
+		}
+		if out.Facts != nil {
+			if err := w.addFacts(c.key, out.Facts, op.Audit.At); err != nil {
+				return err
+			}
+			c.facts = *out.Facts
+		}
+	}
+	n := &w.notifications
+	for i := range out.Notifications {
+		x := &out.Notifications[i]
+		// MarshalJSON is what json.Marshal would call; calling it directly saves json.Marshal's
+		// second pass over the (already compact) output. The bytes are stored as they are.
+		msg, err := x.MarshalJSON()
+		if err != nil {
+			return fmt.Errorf("encode %s notification to %s: %w", x.Event, x.ReceiverID, err)
+		}
+		n.receiver = append(n.receiver, x.ReceiverID)
+		n.typ = append(n.typ, x.Type)
+		n.event = append(n.event, x.Event)
+		n.equipment = append(n.equipment, x.EquipmentNumber)
+		n.releaseID = append(n.releaseID, x.ReleaseID)
+		n.publicReferenceID = append(n.publicReferenceID, x.PublicReferenceID)
+		n.externalReferenceID = append(n.externalReferenceID, x.ExternalReferenceID)
+		n.storedOn = append(n.storedOn, x.Timestamp)
+		n.message = append(n.message, msg)
+	}
+	a, audit := &w.audits, &op.Audit
+	a.publicReferenceID = append(a.publicReferenceID, audit.PublicReferenceID)
+	a.company = append(a.company, audit.CompanyID)
+	a.action = append(a.action, audit.Action)
+	a.equipment = append(a.equipment, audit.EquipmentNumber)
+	a.request = append(a.request, audit.Request)
+	a.at = append(a.at, audit.At)
+	a.rejected = append(a.rejected, out.Rejected)
+	a.reason = append(a.reason, out.Reason)
+	return nil
+}
+
+func (w *writes) addRight(r *release.Right) error {
+	state, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode right %s: %w", r.ReleaseID, err)
+	}
+	var pendingTo *string
+	if r.PendingTo != nil {
+		pendingTo = &r.PendingTo.NxtEntityID
+	}
+	x := &w.rights
+	if i, ok := w.rightIndex[r.ReleaseID]; ok {
+		x.port[i], x.equipment[i], x.releaseIdentification[i] = r.PortLoCode, r.Key.EquipmentNumber, r.Key.ReleaseIdentification
+		x.owner[i], x.pendingTo[i], x.originator[i], x.terminal[i] = r.Owner.NxtEntityID, pendingTo, r.Originator.NxtEntityID, r.Terminal.Code
+		x.status[i], x.deleted[i] = int16(r.Status), r.Deleted()
+		x.createdAt[i], x.updatedAt[i], x.expiresAt[i], x.state[i] = r.CreatedAt, r.UpdatedAt, r.ExpiresAt(), state
+		return nil
+	}
+	w.rightIndex[r.ReleaseID] = len(x.releaseID)
+	x.releaseID = append(x.releaseID, r.ReleaseID)
+	x.port = append(x.port, r.PortLoCode)
+	x.equipment = append(x.equipment, r.Key.EquipmentNumber)
+	x.releaseIdentification = append(x.releaseIdentification, r.Key.ReleaseIdentification)
+	x.owner = append(x.owner, r.Owner.NxtEntityID)
+	x.pendingTo = append(x.pendingTo, pendingTo)
+	x.originator = append(x.originator, r.Originator.NxtEntityID)
+	x.terminal = append(x.terminal, r.Terminal.Code)
+	x.status = append(x.status, int16(r.Status))
+	x.deleted = append(x.deleted, r.Deleted())
+	x.createdAt = append(x.createdAt, r.CreatedAt)
+	x.updatedAt = append(x.updatedAt, r.UpdatedAt)
+	x.expiresAt = append(x.expiresAt, r.ExpiresAt())
+	x.state = append(x.state, state)
+	return nil
+}
+
+func (w *writes) addFacts(k containerKey, f *release.Facts, at time.Time) error {
+	doc, err := json.Marshal(f)
+	if err != nil {
+		return fmt.Errorf("encode facts of %s: %w", k.equipment, err)
+	}
+	x := &w.facts
+	if i, ok := w.factIndex[k]; ok {
+		x.facts[i], x.at[i] = doc, at
+		return nil
+	}
+	w.factIndex[k] = len(x.port)
+	x.port = append(x.port, k.port)
+	x.equipment = append(x.equipment, k.equipment)
+	x.facts = append(x.facts, doc)
+	x.at = append(x.at, at)
+	return nil
+}
+
+// sqlWrite writes every row of an Apply in one statement, whatever is in it: an empty array makes
+// no row. The INSERTs take their seqs in the order of their rows (ORDER BY the ordinality): the
+// order the core emitted the notifications and the ops were applied in.
+const sqlWrite = `WITH rights_written AS (
+    INSERT INTO rights (release_id, port_lo_code, equipment_number, release_identification, owner_id,
+        pending_to_id, originator_id, terminal_code, status, deleted, created_at, updated_at, expires_at, state)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+        $8::text[], $9::smallint[], $10::boolean[], $11::timestamptz[], $12::timestamptz[], $13::timestamptz[],
+        $14::bytea[])
+    ON CONFLICT (release_id) DO UPDATE SET
+        port_lo_code = excluded.port_lo_code, equipment_number = excluded.equipment_number,
+        release_identification = excluded.release_identification, owner_id = excluded.owner_id,
+        pending_to_id = excluded.pending_to_id, originator_id = excluded.originator_id,
+        terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
+        state = excluded.state
+), facts_written AS (
+    -- The container rows exist: the transaction created (or found) and locked them.
+    UPDATE containers c SET facts = u.facts, updated_at = u.at
+    FROM unnest($15::text[], $16::text[], $17::bytea[], $18::timestamptz[]) AS u(port, equipment, facts, at)
+    WHERE c.port_lo_code = u.port AND c.equipment_number = u.equipment
+), audit_written AS (
+    INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)
+    SELECT p, c, a, e, r, t, j, why FROM unnest($19::text[], $20::text[], $21::text[], $22::text[],
+        $23::bytea[], $24::timestamptz[], $25::boolean[], $26::text[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, i)
+    ORDER BY i
+)
+INSERT INTO notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
+    external_reference_id, stored_on, message)
+SELECT r, t, e, q, rel, p, x, s, m FROM unnest($27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
+    $32::text[], $33::text[], $34::timestamptz[], $35::bytea[]) WITH ORDINALITY AS u(r, t, e, q, rel, p, x, s, m, i)
+ORDER BY i`
+
+// commit announces the seqs the transaction may take (see sqlAnnounceSeqs), writes the rows and
+// commits: three statements, one round trip.
+func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
+	b := &pgx.Batch{}
+	if len(w.notifications.receiver) > 0 {
+		b.Queue(sqlAnnounceSeqs)
+	}
+	r, f, a, n := &w.rights, &w.facts, &w.audits, &w.notifications
+	b.Queue(sqlWrite,
+		r.releaseID, r.port, r.equipment, r.releaseIdentification, r.owner, r.pendingTo, r.originator, r.terminal,
+		r.status, r.deleted, r.createdAt, r.updatedAt, r.expiresAt, r.state,
+		f.port, f.equipment, f.facts, f.at,
+		a.publicReferenceID, a.company, a.action, a.equipment, a.request, a.at, a.rejected, a.reason,
+		n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message)
+	b.Queue("COMMIT")
+	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		return fmt.Errorf("store/postgres: apply: write and commit: %w", err)
+	}
+	if st := conn.Conn().PgConn().TxStatus(); st != 'I' {
+		return fmt.Errorf("store/postgres: apply: transaction not committed (status %c)", st)
+	}
+	return nil
+}
