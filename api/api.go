@@ -4,10 +4,12 @@
 package api
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -86,6 +88,7 @@ func (a *API) table() []route {
 		{"GET", "/.well-known/jwks.json", public, styleSync, a.jwks, docJWKS},
 		{"POST", "/bench/v1/ingestion/{ingestionId}", bearer, styleAsync, a.benchIngest, docBench},
 		{"GET", "/healthz", public, styleSync, a.health, docHealth},
+		{"GET", "/readyz", public, styleSync, a.ready, docReady},
 		{"GET", "/metrics", public, styleSync, a.getMetrics, docMetrics},
 		{"GET", "/openapi.json", public, styleSync, a.serveOpenAPI, docOpenAPI},
 	}
@@ -148,6 +151,29 @@ func bearerToken(r *http.Request) string {
 func (a *API) health(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	return nil
+}
+
+// readyTimeout bounds the database check of /readyz: a probe that hangs is an answer too late.
+const readyTimeout = 2 * time.Second
+
+// ready answers the readiness probe: 200 while the database answers, 503 otherwise (the node stays
+// alive, /healthz says so, but should get no traffic). The cause is logged, never shown.
+func (a *API) ready(w http.ResponseWriter, r *http.Request, _ *service.Caller) error {
+	ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+	defer cancel()
+	if err := a.svc.Ready(ctx); err != nil {
+		slog.Warn("not ready: database check failed", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, readiness{Status: "unavailable", Database: "unreachable"})
+		return nil
+	}
+	writeJSON(w, http.StatusOK, readiness{Status: "ready", Database: "ok"})
+	return nil
+}
+
+// readiness is the answer of GET /readyz.
+type readiness struct {
+	Status   string `json:"status"`
+	Database string `json:"database"`
 }
 
 func (a *API) discovery(w http.ResponseWriter, _ *http.Request, _ *service.Caller) error {

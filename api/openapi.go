@@ -107,7 +107,9 @@ var (
 	docBench     = doc{summary: "Benchmark ceiling: an ingestion call answered without the store", tag: "Operations",
 		description: "Off (404) unless the node runs with --bench-endpoints; used by `portlight bench`.",
 		body:        ingestionBody{}, status: 202, answer: service.Receipt{}}
-	docHealth  = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
+	docHealth = doc{summary: "Liveness", tag: "Operations", status: 200, answer: map[string]string{}}
+	docReady  = doc{summary: "Readiness: the database answers", tag: "Operations", status: 200, answer: readiness{},
+		description: "200 {\"status\":\"ready\",\"database\":\"ok\"} while the node's database answers; 503 {\"status\":\"unavailable\",\"database\":\"unreachable\"} otherwise, so that a load balancer takes the node out of rotation."}
 	docOpenAPI = doc{summary: "This OpenAPI document", tag: "Operations", status: 200, answer: map[string]any{}}
 )
 

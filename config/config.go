@@ -20,6 +20,7 @@ type Config struct {
 	Addr             string
 	DataDir          string
 	DatabaseURL      string
+	DBMaxConns       int
 	Sandbox          bool
 	StrictCheckDigit bool
 	PublicURL        string
@@ -54,6 +55,15 @@ var options = []option{
 		set: func(c *Config, v string) error { c.DataDir = v; return nil }, get: func(c *Config) string { return c.DataDir }},
 	{name: "database-url", def: "", secret: true, usage: "postgres://... selects PostgreSQL; empty means SQLite in the data dir",
 		set: func(c *Config, v string) error { c.DatabaseURL = v; return nil }, get: func(c *Config) string { return c.DatabaseURL }},
+	{name: "db-max-conns", def: "16", usage: "PostgreSQL connections this node may open (its pool); keep the sum over every node below the server's max_connections",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("db-max-conns: %q is not a whole number >= 1", v)
+			}
+			c.DBMaxConns = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.DBMaxConns) }},
 	{name: "sandbox", def: "false", boolean: true, usage: "seed the demo port BEANR with demo parties and print their credentials",
 		set: boolSetter(func(c *Config, b bool) { c.Sandbox = b }), get: func(c *Config) string { return strconv.FormatBool(c.Sandbox) }},
 	{name: "strict-check-digit", def: "false", boolean: true, usage: "refuse equipment numbers with a wrong ISO 6346 check digit (default: warn)",

@@ -20,6 +20,7 @@ import (
 	"github.com/portlight/portlight/sandbox"
 	"github.com/portlight/portlight/service"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/postgres"
 	"github.com/portlight/portlight/store/sqlite"
 )
 
@@ -36,10 +37,11 @@ type Server struct {
 	BaseURL string
 }
 
-// OpenStore opens the store the configuration names.
+// OpenStore opens the store the configuration names: PostgreSQL when --database-url is set,
+// SQLite in the data dir otherwise. Either brings its schema up to date on the way.
 func OpenStore(ctx context.Context, cfg config.Config) (store.Store, error) {
 	if cfg.DatabaseURL != "" {
-		return nil, errors.New("the PostgreSQL store is not available in this build yet; leave --database-url empty for SQLite")
+		return postgres.Open(ctx, cfg.DatabaseURL, postgres.Options{MaxConns: cfg.DBMaxConns})
 	}
 	return sqlite.Open(ctx, cfg.SQLitePath())
 }

@@ -39,12 +39,13 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 }
 
 // RunExpiry expires due rights every interval until ctx ends, so that rights expire without anyone
-// calling.
+// calling. Every node runs it; the round runs on one node at a time (store.TryLeadership): the
+// others skip their turn while one is at it, so no two nodes expire the same container at once.
 func (s *Service) RunExpiry(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, err := s.ExpireDue(ctx); err != nil && ctx.Err() == nil {
+		if err := s.expiryRound(ctx); err != nil && ctx.Err() == nil {
 			slog.Error("expiry round failed", "err", err)
 		}
 		select {
@@ -53,4 +54,18 @@ func (s *Service) RunExpiry(ctx context.Context, interval time.Duration) {
 		case <-t.C:
 		}
 	}
+}
+
+// ExpiryJob is the name of the expiry round's leadership (store.TryLeadership).
+const ExpiryJob = "expiry"
+
+// expiryRound runs ExpireDue if no other node is running it.
+func (s *Service) expiryRound(ctx context.Context) error {
+	release, ok, err := s.store.TryLeadership(ctx, ExpiryJob)
+	if err != nil || !ok {
+		return err
+	}
+	defer release()
+	_, err = s.ExpireDue(ctx)
+	return err
 }

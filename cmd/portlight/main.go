@@ -73,11 +73,17 @@ func serveCmd() *cobra.Command {
 func migrateCmd() *cobra.Command {
 	return withConfig(&cobra.Command{Use: "migrate", Short: "Apply the database migrations and exit", Args: cobra.NoArgs},
 		func(ctx context.Context, cfg config.Config) error {
+			// Opening a store applies what migrations it lacks (PostgreSQL: under an advisory lock,
+			// so that this may run beside starting nodes).
 			st, err := server.OpenStore(ctx, cfg)
 			if err != nil {
 				return err
 			}
-			fmt.Println("database is up to date")
+			where := "SQLite database " + cfg.SQLitePath()
+			if cfg.DatabaseURL != "" {
+				where = "PostgreSQL database"
+			}
+			fmt.Printf("%s is up to date\n", where)
 			return st.Close()
 		})
 }
