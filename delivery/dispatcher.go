@@ -108,8 +108,9 @@ type Dispatcher struct {
 	metrics *Metrics
 	opt     Options
 
-	wake   chan struct{}
-	reload atomic.Bool
+	wake      chan struct{} // the dispatch loop's
+	claimWake chan struct{} // the claim loop's
+	reload    atomic.Bool
 
 	mu       sync.Mutex
 	channels map[string]*channelState
@@ -130,7 +131,7 @@ type Dispatcher struct {
 	sendCtx     context.Context
 	cancelSends context.CancelFunc
 	quit        chan struct{}
-	loopDone    chan struct{}
+	loops       sync.WaitGroup
 	doneWriting chan struct{}
 	stopOnce    sync.Once
 }
@@ -159,11 +160,11 @@ func NewDispatcher(o store.Outbox, sealer *Sealer, client *http.Client, metrics 
 	}
 	d := &Dispatcher{
 		outbox: o, sealer: sealer, client: client, metrics: metrics, opt: opt,
-		wake:     make(chan struct{}, 1),
+		wake: make(chan struct{}, 1), claimWake: make(chan struct{}, 1),
 		channels: map[string]*channelState{}, broken: map[string]time.Time{},
 		inflight: map[string]int{}, flagged: map[string]uint64{},
 		results: make(chan completion, 4096),
-		quit:    make(chan struct{}), loopDone: make(chan struct{}), doneWriting: make(chan struct{}),
+		quit:    make(chan struct{}), doneWriting: make(chan struct{}),
 	}
 	d.runCtx, d.stopRun = context.WithCancel(context.Background())
 	d.sendCtx, d.cancelSends = context.WithCancel(context.Background())
@@ -184,7 +185,9 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 		return err
 	}
 	go d.completer()
-	go d.loop()
+	d.loops.Add(2)
+	go d.dispatchLoop()
+	go d.claimLoop()
 	go d.housekeeping()
 	return nil
 }
@@ -200,7 +203,7 @@ func (d *Dispatcher) Wake() {
 // ChannelsChanged makes the dispatcher reload the channels before its next claim.
 func (d *Dispatcher) ChannelsChanged() {
 	d.reload.Store(true)
-	d.Wake()
+	d.wakeClaims()
 }
 
 // Shutdown stops claiming, lets the attempts under way finish until ctx ends, then cancels the
@@ -209,7 +212,7 @@ func (d *Dispatcher) ChannelsChanged() {
 func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	d.stopOnce.Do(func() {
 		close(d.quit)
-		<-d.loopDone
+		d.loops.Wait()
 		finished := make(chan struct{})
 		go func() { d.attempts.Wait(); close(finished) }()
 		select {
@@ -226,9 +229,29 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// loop runs rounds: at once when woken, at every poll, and when a retry falls due.
-func (d *Dispatcher) loop() {
-	defer close(d.loopDone)
+// The dispatcher runs two loops, so that turning notifications into deliveries and claiming
+// ready deliveries wait for the store side by side (with SQLite they often share one commit):
+// dispatchLoop runs when a command commits and at every poll; claimLoop when a channel may have
+// ready deliveries (new ones, a slot freed, an outcome recorded), when a retry falls due and at
+// every poll.
+
+func (d *Dispatcher) dispatchLoop() {
+	defer d.loops.Done()
+	t := time.NewTicker(d.opt.Poll)
+	defer t.Stop()
+	for {
+		d.dispatch(d.runCtx, d.opt.Now())
+		select {
+		case <-d.quit:
+			return
+		case <-d.wake:
+		case <-t.C:
+		}
+	}
+}
+
+func (d *Dispatcher) claimLoop() {
+	defer d.loops.Done()
 	timer := time.NewTimer(0)
 	defer timer.Stop()
 	nextPoll := time.Now()
@@ -237,7 +260,7 @@ func (d *Dispatcher) loop() {
 		if poll {
 			nextPoll = time.Now().Add(d.opt.Poll)
 		}
-		d.round(d.runCtx, poll)
+		d.claim(d.runCtx, d.opt.Now(), poll)
 		wait := time.Until(nextPoll)
 		d.mu.Lock()
 		if !d.retryAt.IsZero() {
@@ -248,23 +271,28 @@ func (d *Dispatcher) loop() {
 		select {
 		case <-d.quit:
 			return
-		case <-d.wake: // timer.Reset above drops a stale tick (Go 1.23 timers)
+		case <-d.claimWake: // timer.Reset above drops a stale tick (Go 1.23 timers)
 		case <-timer.C:
 		}
 	}
 }
 
-// round dispatches what was committed, then claims what is ready on the flagged channels (every
-// channel when poll is set) and starts its attempts.
+// round dispatches, then claims on every channel: one turn of both loops (the tests drive the
+// dispatcher with it).
 func (d *Dispatcher) round(ctx context.Context, poll bool) {
 	now := d.opt.Now()
+	d.dispatch(ctx, now)
+	d.claim(ctx, now, poll)
+}
+
+// claim claims what is ready on the flagged channels (every channel when poll is set) and starts
+// its attempts.
+func (d *Dispatcher) claim(ctx context.Context, now time.Time, poll bool) {
 	if poll || d.reload.Swap(false) {
 		if err := d.loadChannels(ctx); err != nil && ctx.Err() == nil {
 			d.opt.Log.Error("webhooks: load channels", "err", err)
 		}
 	}
-	d.dispatch(ctx, now)
-
 	d.mu.Lock()
 	if !d.retryAt.IsZero() && !now.Before(d.retryAt) {
 		d.retryAt, poll = time.Time{}, true
@@ -326,25 +354,30 @@ func (d *Dispatcher) dispatch(ctx context.Context, now time.Time) {
 			}
 			return
 		}
-		unknown := false
 		d.mu.Lock()
 		for id := range res.Deliveries {
 			d.flag(id)
 			if d.channels[id] == nil {
-				unknown = true
+				d.reload.Store(true) // made on another node a moment ago
 			}
 		}
 		d.mu.Unlock()
-		if unknown { // made on another node a moment ago
-			if err := d.loadChannels(ctx); err != nil && ctx.Err() == nil {
-				d.opt.Log.Error("webhooks: load channels", "err", err)
-			}
+		if len(res.Deliveries) > 0 {
+			d.wakeClaims()
 		}
 		if res.Notifications < dispatchBatch {
 			return
 		}
 	}
-	d.Wake() // more to dispatch: after this round's claims
+	d.Wake() // more to dispatch: go on after the claims had a turn
+}
+
+// wakeClaims makes the claim loop run now.
+func (d *Dispatcher) wakeClaims() {
+	select {
+	case d.claimWake <- struct{}{}:
+	default:
+	}
 }
 
 // flag marks a channel as maybe having ready deliveries; d.mu is held.
@@ -357,12 +390,21 @@ func (d *Dispatcher) flag(id string) {
 // sent twice at once because its receiver is slow.
 func (d *Dispatcher) lease() time.Duration { return d.opt.Timeout + 15*time.Second }
 
-// run makes one attempt and hands its outcome to the completer.
+// run makes one attempt and hands its outcome to the completer. The channel's slot is free as
+// soon as the receiver has answered: the slots bound the requests a receiver gets at once, and
+// the delivery stays leased until its outcome is recorded, so nothing claims it meanwhile.
 func (d *Dispatcher) run(st *channelState, dl store.Delivery) {
 	defer d.attempts.Done()
 	d.metrics.InFlight.Inc()
 	c := d.attempt(st, dl)
 	d.metrics.InFlight.Dec()
+	d.mu.Lock()
+	if d.inflight[dl.ChannelID]--; d.inflight[dl.ChannelID] <= 0 {
+		delete(d.inflight, dl.ChannelID)
+	}
+	d.flag(dl.ChannelID)
+	d.mu.Unlock()
+	d.wakeClaims()
 	d.results <- c
 }
 
@@ -411,8 +453,7 @@ func (d *Dispatcher) record(results []store.DeliveryResult) {
 }
 
 // finish accounts for recorded outcomes: metrics, a recovered channel's waiting retries made due,
-// the channel's slots freed and flagged (a delivered or dead delivery lets the next of its queue
-// go), the next retry time noted.
+// the channel flagged, the next retry time noted.
 func (d *Dispatcher) finish(batch []completion) {
 	now := d.opt.Now()
 	recovered := map[string]bool{}
@@ -435,11 +476,7 @@ func (d *Dispatcher) finish(batch []completion) {
 		case store.OutcomeDead:
 			d.metrics.Attempts.WithLabelValues("dead").Inc()
 		}
-		d.inflight[c.channelID]--
-		if d.inflight[c.channelID] <= 0 {
-			delete(d.inflight, c.channelID)
-		}
-		d.flag(c.channelID)
+		d.flag(c.channelID) // a delivered or dead delivery lets the next of its queue go
 	}
 	d.mu.Unlock()
 	// The receiver answers again: what waits for a retry on it goes now, not at its back-off time.
@@ -451,7 +488,7 @@ func (d *Dispatcher) finish(batch []completion) {
 	for range batch {
 		d.pending.Done()
 	}
-	d.Wake()
+	d.wakeClaims()
 }
 
 // loadChannels reads every channel and opens the new or changed ones.

@@ -11,10 +11,12 @@ import (
 // interface, not part of Store yet: a store offers it when it can (store/sqlite does), and the
 // shared suite for it is storetest.RunOutbox.
 //
-// How a notification becomes deliveries: Apply stores every notification as not yet dispatched.
-// DispatchNotifications takes undispatched notifications, marks them dispatched and makes, in the
-// same transaction, one Delivery per channel that wants it (Channel.Wants). Nothing is found by a
-// seq cursor: with concurrent writers, seqs do not commit in order.
+// How a notification becomes deliveries: Apply leaves every notification it commits waiting for
+// dispatch, in the command's own transaction (store/sqlite keeps their seqs in a table that a
+// trigger on notifications fills). DispatchNotifications takes waiting notifications, marks them
+// dispatched and makes, in the same transaction, one Delivery per channel that wants it
+// (Channel.Wants). Nothing is found by a seq cursor: with concurrent writers, seqs do not commit
+// in order.
 //
 // Order: the deliveries of one channel and one container (equipment number) form a queue in
 // notification seq order (a container's commands are serialised, so its seqs are in commit order).

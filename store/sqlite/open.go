@@ -49,6 +49,8 @@ type Store struct {
 
 	ccrmSeen *sql.Stmt // whether a CCRM use is recorded already, on r
 
+	outbox outboxStmts // the webhook outbox's statements, on w, prepared at its first use
+
 	path     string
 	ckpt     *sql.DB       // the checkpointer's connection
 	ckptDone chan struct{} // closed when the checkpointer stopped
@@ -189,6 +191,7 @@ func (s *Store) Close() error {
 		s.ws.close()
 		s.read.Close()
 		s.ccrmSeen.Close()
+		s.outbox.close()
 		// The writer closes last: the last connection to close checkpoints the whole WAL.
 		s.closeErr = errors.Join(s.r.Close(), s.ckpt.Close(), s.w.Close())
 	})

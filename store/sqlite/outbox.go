@@ -70,7 +70,11 @@ func (s *Store) Channels(ctx context.Context, companyID string) ([]store.Channel
 	if companyID != "" {
 		q, args = q+` WHERE company_id = ?`, append(args, companyID)
 	}
-	rows, err := s.r.QueryContext(ctx, q+` ORDER BY company_id, created_at, channel_id`, args...)
+	return scanChannels(s.r.QueryContext(ctx, q+` ORDER BY company_id, created_at, channel_id`, args...))
+}
+
+// scanChannels reads the channels rows holds.
+func scanChannels(rows *sql.Rows, err error) ([]store.Channel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: notification channels: %w", err)
 	}
@@ -87,24 +91,6 @@ func (s *Store) Channels(ctx context.Context, companyID string) ([]store.Channel
 		return nil, fmt.Errorf("store/sqlite: notification channels: %w", err)
 	}
 	return out, nil
-}
-
-// channels reads every channel inside a write transaction (the dispatcher's fan-out).
-func channelsTx(ctx context.Context, tx *sql.Tx) ([]store.Channel, error) {
-	rows, err := tx.QueryContext(ctx, sqlChannelColumns+` ORDER BY company_id, created_at, channel_id`)
-	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: notification channels: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Channel
-	for rows.Next() {
-		c, err := scanChannel(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 func channelJSON(c store.Channel) (types, auth string, err error) {

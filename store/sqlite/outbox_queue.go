@@ -14,8 +14,11 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// The delivery queue. Every write is one short IMMEDIATE transaction on the writer connection, so
-// two of them (or two processes) never interleave: a claim reads and leases its rows atomically.
+// The delivery queue. The dispatcher's frequent writes (dispatch, claim, complete) are handed to
+// the writer goroutine and run inside its next group transaction (inWriter): they share the group's
+// commit and fsync with the commands instead of queueing for the writer connection with fsyncs of
+// their own, and nothing else writes while they read, so a claim reads and leases atomically. The
+// rare ones (replay, release, retry now) are short transactions on the writer connection.
 // The literal 0s in the statements (status = 0, NOT blocked) are on purpose: SQLite uses a partial
 // index only when the query repeats its WHERE terms, which a bound parameter would not.
 
@@ -33,41 +36,61 @@ func orderingKey(n *store.StoredNotification) string {
 	return "#" + strconv.FormatInt(n.Seq, 10)
 }
 
-// DispatchNotifications implements store.Outbox.
+// inWriter runs fn in the writer goroutine's next group transaction and returns once that is
+// committed. fn may run twice (when its group fails, each request is retried alone): it must start
+// from scratch each time.
+func (s *Store) inWriter(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := s.outbox.prepare(ctx, s.w); err != nil {
+		return err
+	}
+	return s.do(ctx, &request{fn: fn, done: make(chan struct{})})
+}
+
+// DispatchNotifications implements store.Outbox. The notifications waiting are in outbox_pending,
+// which a trigger fills in the command's transaction (migration 00005).
 func (s *Store) DispatchNotifications(ctx context.Context, r store.DispatchRequest) (store.Dispatched, error) {
-	out := store.Dispatched{Deliveries: map[string]int{}}
+	var out store.Dispatched
 	if r.Limit <= 0 {
-		return out, nil
+		return store.Dispatched{Deliveries: map[string]int{}}, nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
+	err := s.inWriter(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		out = store.Dispatched{Deliveries: map[string]int{}}
+		return s.dispatchTx(ctx, tx, r, &out)
+	})
 	if err != nil {
-		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+		return store.Dispatched{Deliveries: map[string]int{}}, err
 	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, `SELECT seq, receiver_id, type, equipment_number FROM notifications
-WHERE NOT dispatched ORDER BY seq LIMIT ?`, r.Limit)
+	return out, nil
+}
+
+// dispatchTx is DispatchNotifications inside the writer's transaction.
+func (s *Store) dispatchTx(ctx context.Context, tx *sql.Tx, r store.DispatchRequest, out *store.Dispatched) error {
+	rows, err := tx.StmtContext(ctx, s.outbox.undispatched).QueryContext(ctx, r.Limit)
 	if err != nil {
-		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+		return fmt.Errorf("store/sqlite: dispatch: %w", err)
 	}
 	var ns []store.StoredNotification
 	for rows.Next() {
 		var n store.StoredNotification
 		if err := rows.Scan(&n.Seq, &n.ReceiverID, &n.Type, &n.EquipmentNumber); err != nil {
 			rows.Close()
-			return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+			return fmt.Errorf("store/sqlite: dispatch: %w", err)
 		}
 		ns = append(ns, n)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+		return fmt.Errorf("store/sqlite: dispatch: %w", err)
 	}
 	if len(ns) == 0 {
-		return out, nil
+		return nil
 	}
-	channels, err := channelsTx(ctx, tx)
+	channels, err := scanChannels(tx.StmtContext(ctx, s.outbox.channels).QueryContext(ctx))
 	if err != nil {
-		return out, err
+		return err
 	}
 	byCompany := map[string][]*store.Channel{}
 	for i := range channels {
@@ -75,37 +98,23 @@ WHERE NOT dispatched ORDER BY seq LIMIT ?`, r.Limit)
 	}
 	if len(byCompany) > 0 {
 		if err := s.fanOut(ctx, tx, r, ns, byCompany, out.Deliveries); err != nil {
-			return out, err
+			return err
 		}
 	}
-	// Inside this transaction nothing else writes: the undispatched notifications up to the last
-	// one read are exactly those read.
-	if _, err := tx.ExecContext(ctx, `UPDATE notifications SET dispatched = 1 WHERE NOT dispatched AND seq <= ?`, ns[len(ns)-1].Seq); err != nil {
-		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
-	}
-	if err := tx.Commit(); err != nil {
-		return out, fmt.Errorf("store/sqlite: dispatch: %w", err)
+	// Inside this transaction nothing else writes: the pending notifications up to the last one
+	// read are exactly those read.
+	if _, err := tx.StmtContext(ctx, s.outbox.markDispatched).ExecContext(ctx, ns[len(ns)-1].Seq); err != nil {
+		return fmt.Errorf("store/sqlite: dispatch: %w", err)
 	}
 	out.Notifications = len(ns)
-	return out, nil
+	return nil
 }
 
 // fanOut inserts the deliveries of ns for the channels that want them, each blocked when its
 // queue already holds a pending delivery.
 func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, r store.DispatchRequest, ns []store.StoredNotification,
 	byCompany map[string][]*store.Channel, counts map[string]int) error {
-	pending, err := tx.PrepareContext(ctx, `SELECT EXISTS (SELECT 1 FROM deliveries
-WHERE channel_id = ? AND ordering_key = ? AND status = 0)`)
-	if err != nil {
-		return fmt.Errorf("store/sqlite: dispatch: %w", err)
-	}
-	defer pending.Close()
-	insert, err := tx.PrepareContext(ctx, `INSERT INTO deliveries (delivery_id, channel_id, seq, ordering_key, status,
-    blocked, created_at, expires_at, next_attempt_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`)
-	if err != nil {
-		return fmt.Errorf("store/sqlite: dispatch: %w", err)
-	}
-	defer insert.Close()
+	pending, insert := tx.StmtContext(ctx, s.outbox.pending), tx.StmtContext(ctx, s.outbox.insert)
 	type queue struct{ channel, key string }
 	queued := map[queue]bool{} // queues this batch added to: everything after their first is blocked
 	now, expires := nanos(r.Now), nanos(r.ExpiresAt)
@@ -152,21 +161,20 @@ func (s *Store) ClaimDeliveries(ctx context.Context, r store.ClaimRequest) ([]st
 		return nil, nil
 	}
 	slices.Sort(ids)
-	tx, err := s.w.BeginTx(ctx, nil)
+	var out []store.Delivery
+	err := s.inWriter(ctx, func(ctx context.Context, tx *sql.Tx) (err error) {
+		out, err = s.claimTx(ctx, tx, r, ids)
+		return err
+	})
 	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+		return nil, err
 	}
-	defer tx.Rollback()
-	sel, err := tx.PrepareContext(ctx, sqlClaim)
-	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
-	}
-	defer sel.Close()
-	lease, err := tx.PrepareContext(ctx, `UPDATE deliveries SET leased_by = ?, leased_until = ? WHERE delivery_id = ?`)
-	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
-	}
-	defer lease.Close()
+	return out, nil
+}
+
+// claimTx is ClaimDeliveries inside the writer's transaction.
+func (s *Store) claimTx(ctx context.Context, tx *sql.Tx, r store.ClaimRequest, ids []string) ([]store.Delivery, error) {
+	sel, lease := tx.StmtContext(ctx, s.outbox.claim), tx.StmtContext(ctx, s.outbox.lease)
 	now := nanos(r.Now)
 	var out []store.Delivery
 	for _, channelID := range ids {
@@ -201,12 +209,6 @@ func (s *Store) ClaimDeliveries(ctx context.Context, r store.ClaimRequest) ([]st
 			}
 		}
 	}
-	if len(out) == 0 {
-		return nil, nil // nothing written: the rollback ends the transaction
-	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("store/sqlite: claim: %w", err)
-	}
 	return out, nil
 }
 
@@ -234,22 +236,18 @@ func (s *Store) CompleteDeliveries(ctx context.Context, results []store.Delivery
 	if len(results) == 0 {
 		return nil
 	}
-	tx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
-	}
-	defer tx.Rollback()
-	var stmts [6]*sql.Stmt
-	for i, q := range []string{sqlRecordAttempt, sqlDelivered, sqlDead, sqlRetry, sqlRelease, sqlUnblockNext} {
-		if stmts[i], err = tx.PrepareContext(ctx, q); err != nil {
-			return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
-		}
-		defer stmts[i].Close()
-	}
-	record, delivered, dead, retry, release, unblock := stmts[0], stmts[1], stmts[2], stmts[3], stmts[4], stmts[5]
+	return s.inWriter(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.completeTx(ctx, tx, results) })
+}
+
+// completeTx is CompleteDeliveries inside the writer's transaction.
+func (s *Store) completeTx(ctx context.Context, tx *sql.Tx, results []store.DeliveryResult) (err error) {
+	o := &s.outbox
+	record, delivered, dead := tx.StmtContext(ctx, o.record), tx.StmtContext(ctx, o.delivered), tx.StmtContext(ctx, o.dead)
+	retry, release, unblock := tx.StmtContext(ctx, o.retry), tx.StmtContext(ctx, o.release), tx.StmtContext(ctx, o.unblock)
 	for _, r := range results {
 		a := r.Attempt
-		if r.Outcome != store.OutcomeReleased {
+		// Failed attempts are logged; the one that delivers is the delivery's last attempt.
+		if r.Outcome == store.OutcomeRetry || r.Outcome == store.OutcomeDead {
 			if _, err := record.ExecContext(ctx, r.ID, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID); err != nil {
 				return fmt.Errorf("store/sqlite: record attempt: %w", err)
 			}
@@ -280,15 +278,12 @@ func (s *Store) CompleteDeliveries(ctx context.Context, results []store.Delivery
 			return fmt.Errorf("store/sqlite: complete delivery %s: %w", r.ID, err)
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
-	}
 	return nil
 }
 
 // ReleaseLeases implements store.Outbox.
 func (s *Store) ReleaseLeases(ctx context.Context, node string) (int, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET leased_by = '', leased_until = 0 WHERE leased_by = ?`, node)
+	res, err := s.w.ExecContext(ctx, `UPDATE deliveries SET leased_by = '', leased_until = 0 WHERE status = 0 AND leased_by = ?`, node)
 	if err != nil {
 		return 0, fmt.Errorf("store/sqlite: release leases: %w", err)
 	}

@@ -49,8 +49,16 @@ func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]store.
 		return nil, err
 	}
 	for i := range out {
-		if out[i].Recent, err = s.attempts(ctx, s.r, out[i].ID); err != nil {
+		d := &out[i]
+		if d.Recent, err = s.attempts(ctx, s.r, d.ID); err != nil {
 			return nil, err
+		}
+		// The attempt that delivered is not in the log: it is the delivery's last attempt.
+		if d.Status == store.DeliveryDelivered && !d.Last.At.IsZero() {
+			d.Recent = append([]store.DeliveryAttempt{d.Last}, d.Recent...)
+			if len(d.Recent) > recentAttempts {
+				d.Recent = d.Recent[:recentAttempts]
+			}
 		}
 	}
 	return out, nil
@@ -147,7 +155,7 @@ WHERE delivery_id = ?`, nanos(now), nanos(expiresAt), channelID, key, deliveryID
 func (s *Store) OutboxStats(ctx context.Context) (store.OutboxStats, error) {
 	var st store.OutboxStats
 	err := s.r.QueryRowContext(ctx, `SELECT
-    (SELECT count(*) FROM notifications WHERE NOT dispatched),
+    (SELECT count(*) FROM outbox_pending),
     (SELECT count(*) FROM deliveries WHERE status = 0),
     (SELECT count(*) FROM deliveries WHERE status = 2)`).Scan(&st.Undispatched, &st.Pending, &st.Dead)
 	if err != nil {

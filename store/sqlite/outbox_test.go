@@ -2,9 +2,17 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/pressly/goose/v3"
+
+	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store/storetest"
 )
 
@@ -17,11 +25,11 @@ func TestOutbox(t *testing.T) {
 func TestOutboxQueriesUseTheirIndexes(t *testing.T) {
 	s := openTemp(t)
 	for query, index := range map[string]string{
-		sqlClaim: "deliveries_ready",
-		`SELECT seq, receiver_id, type, equipment_number FROM notifications WHERE NOT dispatched ORDER BY seq LIMIT 10`: "notifications_undispatched",
-		`SELECT EXISTS (SELECT 1 FROM deliveries WHERE channel_id = 'c' AND ordering_key = 'k' AND status = 0)`:         "deliveries_queue",
-		`UPDATE deliveries SET blocked = 0 WHERE delivery_id = (SELECT delivery_id FROM deliveries
-    WHERE channel_id = 'c' AND ordering_key = 'k' AND status = 0 ORDER BY seq LIMIT 1) AND blocked`: "deliveries_queue",
+		sqlClaim:          "deliveries_ready",
+		sqlUndispatched:   "SEARCH n USING INTEGER PRIMARY KEY",
+		sqlPendingInQueue: "deliveries_queue",
+		sqlUnblockNext:    "deliveries_queue",
+		sqlMarkDispatched: "USING INTEGER PRIMARY KEY",
 	} {
 		args := make([]any, strings.Count(query, "?"))
 		for i := range args {
@@ -44,5 +52,66 @@ func TestOutboxQueriesUseTheirIndexes(t *testing.T) {
 		if !strings.Contains(plan.String(), index) {
 			t.Errorf("query does not use %s:\n%s\nplan:\n%s", index, query, plan.String())
 		}
+	}
+}
+
+// TestMigrationKeepsWaitingNotifications: notifications a database of version 4 had not yet
+// dispatched (its dispatched flag) wait in outbox_pending after version 5, the others do not, and
+// new notifications land there through the trigger.
+func TestMigrationKeepsWaitingNotifications(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "portlight.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 4); err != nil {
+		t.Fatalf("migrate to version 4: %v", err)
+	}
+	for i, dispatched := range []bool{true, false, true, false} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO notifications (receiver_id, type, event, equipment_number, release_id,
+    public_reference_id, stored_on, message, dispatched) VALUES ('NXT1', 'ReleaseLight', 'Test', 'EQ', 'r', ?, 1, x'7b7d', ?)`,
+			fmt.Sprint("pub-", i), dispatched); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer s.Close()
+	pending := func() []int64 {
+		rows, err := s.r.QueryContext(ctx, `SELECT seq FROM outbox_pending ORDER BY seq`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []int64
+		for rows.Next() {
+			var seq int64
+			rows.Scan(&seq)
+			out = append(out, seq)
+		}
+		return out
+	}
+	if got := pending(); fmt.Sprint(got) != "[2 4]" {
+		t.Errorf("waiting after the migration: %v, want [2 4]", got)
+	}
+	eq := storetest.EquipmentNumber(1)
+	m := release.Meta{Now: time.Now(), Sender: storetest.Agent, PublicReferenceID: "pub-new", NewReleaseID: "rel-1"}
+	if _, err := s.Apply(ctx, storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, "R1", &storetest.Forwarder), m)); err != nil {
+		t.Fatal(err)
+	}
+	if got := pending(); len(got) != 2+5 {
+		t.Errorf("waiting after a release: %v, want its 5 notifications too", got)
+	}
+	if st, err := s.OutboxStats(ctx); err != nil || st.Undispatched != 7 {
+		t.Errorf("OutboxStats: %+v %v", st, err)
 	}
 }

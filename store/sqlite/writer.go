@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/portlight/portlight/release"
@@ -16,6 +17,7 @@ const maxGroupOps = 256
 type request struct {
 	ops  []store.Op
 	use  *ccrmUse
+	fn   func(ctx context.Context, tx *sql.Tx) error // outbox work (outbox_queue.go), run in the group's transaction
 	outs []release.Outcome
 	err  error
 	done chan struct{} // closed by the writer once outs and err are set
@@ -131,6 +133,11 @@ func (s *Store) inTx(reqs []*request) error {
 	for _, req := range reqs {
 		if req.use != nil {
 			w.record(req.use)
+		}
+		if req.fn != nil {
+			if err = req.fn(ctx, tx); err != nil {
+				break
+			}
 		}
 		req.outs = make([]release.Outcome, len(req.ops))
 		for i := range req.ops {

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/portlight/portlight/bench"
+	"github.com/portlight/portlight/config"
+	"github.com/portlight/portlight/sandbox"
+)
+
+// benchWebhooksCmd measures end-to-end webhook latency: command answered → webhook received.
+func benchWebhooksCmd() *cobra.Command {
+	var (
+		o      bench.WebhookOptions
+		start  bool
+		report string
+	)
+	cmd := &cobra.Command{
+		Use:   "webhooks",
+		Short: "Measure command 202 → webhook received at a fixed rate, with a local receiver (see README)",
+		Args:  cobra.NoArgs,
+	}
+	cmd.Flags().Float64Var(&o.Rate, "rate", 1000, "commands per second")
+	cmd.Flags().DurationVar(&o.Duration, "duration", 20*time.Second, "how long to send commands")
+	cmd.Flags().IntVar(&o.Workers, "workers", 128, "concurrent callers")
+	cmd.Flags().DurationVar(&o.Wait, "wait", 30*time.Second, "how long to wait for the last webhooks")
+	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (else use the one of --data-dir)")
+	cmd.Flags().StringVar(&report, "json", "", "also write the results as JSON to this file")
+	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
+		var creds *sandbox.Credentials
+		if start {
+			self, err := os.Executable()
+			if err != nil {
+				return err
+			}
+			srv, err := bench.StartServer(ctx, self)
+			if err != nil {
+				return err
+			}
+			defer srv.Stop()
+			creds = srv.Creds
+		} else {
+			var err error
+			if creds, err = sandbox.Read(cfg.DataDir); err != nil {
+				return fmt.Errorf("read the sandbox credentials of --data-dir %s (start `portlight serve --sandbox` first, or use --start): %w", cfg.DataDir, err)
+			}
+		}
+		res, err := bench.Webhooks(ctx, bench.NewPort(creds), o)
+		fmt.Println(res.Commands)
+		fmt.Println(res.Webhooks)
+		if res.Duplicates > 0 {
+			fmt.Printf("duplicate webhooks: %d\n", res.Duplicates)
+		}
+		if report != "" {
+			b, _ := json.MarshalIndent(res, "", "  ")
+			if werr := os.WriteFile(report, b, 0o644); werr != nil {
+				return werr
+			}
+		}
+		return err
+	})
+}
