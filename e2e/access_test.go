@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/portlight/portlight/client"
 	"github.com/portlight/portlight/identity"
-	"github.com/portlight/portlight/store/sqlite"
 )
 
 const adminToken = "e2e-operator-token-0123456789abcdef"
@@ -156,10 +154,7 @@ func TestAccessMatrix(t *testing.T) {
 // and a fresh token signed by a key the node does not know.
 func forgeTokens(t *testing.T, n *node, p *client.Client) (expired, foreign string) {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(n.dataDir, "portlight.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := n.openStore(t)
 	keys, err := st.SigningKeys(context.Background())
 	st.Close()
 	if err != nil {

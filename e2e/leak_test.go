@@ -6,11 +6,8 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/portlight/portlight/store/sqlite"
 )
 
 var leakSeed = flag.Uint64("leak.seed", 0, "seed of TestNoCompanyReadsWhatIsNotItsOwn (0: random)")
@@ -97,10 +94,7 @@ func TestNoCompanyReadsWhatIsNotItsOwn(t *testing.T) {
 	}
 
 	// Release detail and customs status, against the stakeholders of the stored state.
-	st, err := sqlite.Open(context.Background(), filepath.Join(n.dataDir, "portlight.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := n.openStore(t)
 	defer st.Close()
 	for _, eq := range containers {
 		c, err := st.Container(context.Background(), "BEANR", eq, time.Now())
