@@ -138,6 +138,7 @@ func adminCmd() *cobra.Command {
 			}),
 		),
 	)
+	cmd.AddCommand(adminChannelsCmd())
 	return cmd
 }
 
