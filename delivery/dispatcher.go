@@ -12,7 +12,8 @@
 //     other nodes commit.
 //   - Each channel has its own bound of attempts in flight (Options.Concurrency), and several
 //     containers of a channel go out in parallel; a slow or failing receiver only ever fills its
-//     own slots, so it never delays another receiver.
+//     own slots, so it never delays another receiver. A channel claims as many deliveries ahead
+//     as it has slots, so that a freed slot is used at once, not after a trip to the store.
 //   - A container's next delivery on a channel is claimable only once the previous one is
 //     delivered or dead (the store keeps each container's queue).
 //   - A lease is longer than an attempt can take, so a receiver that answers late is not sent the
@@ -116,6 +117,10 @@ type Dispatcher struct {
 	channels map[string]*channelState
 	broken   map[string]time.Time // channels whose secrets do not open, by the version that failed
 	inflight map[string]int
+	// queued holds, per channel, deliveries claimed ahead (leased, not yet started): when an
+	// attempt ends the next starts at once, without waiting for a claim to go through the store.
+	queued   map[string][]queuedDelivery
+	stopping bool // set by Shutdown: nothing new starts
 	// flagged marks the channels that may have ready deliveries; the value changes at every new
 	// mark, so that a round clears only the marks it has seen.
 	flagged map[string]uint64
@@ -145,6 +150,12 @@ type channelState struct {
 	failing atomic.Bool // an attempt failed since the last success
 }
 
+// queuedDelivery is a delivery claimed ahead, with the channel it goes to.
+type queuedDelivery struct {
+	st *channelState
+	dl store.Delivery
+}
+
 // completion is the outcome of one attempt on its way to the store.
 type completion struct {
 	store.DeliveryResult
@@ -162,7 +173,7 @@ func NewDispatcher(o store.Outbox, sealer *Sealer, client *http.Client, metrics 
 		outbox: o, sealer: sealer, client: client, metrics: metrics, opt: opt,
 		wake: make(chan struct{}, 1), claimWake: make(chan struct{}, 1),
 		channels: map[string]*channelState{}, broken: map[string]time.Time{},
-		inflight: map[string]int{}, flagged: map[string]uint64{},
+		inflight: map[string]int{}, flagged: map[string]uint64{}, queued: map[string][]queuedDelivery{},
 		results: make(chan completion, 4096),
 		quit:    make(chan struct{}), doneWriting: make(chan struct{}),
 	}
@@ -213,6 +224,20 @@ func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	d.stopOnce.Do(func() {
 		close(d.quit)
 		d.loops.Wait()
+		// What was claimed ahead is given back at once.
+		d.mu.Lock()
+		d.stopping = true
+		var ahead []queuedDelivery
+		for id, q := range d.queued {
+			ahead = append(ahead, q...)
+			delete(d.queued, id)
+		}
+		d.mu.Unlock()
+		for _, q := range ahead {
+			c := completion{channelID: q.dl.ChannelID}
+			c.ID, c.Node, c.Outcome = q.dl.ID, d.opt.Node, store.OutcomeReleased
+			d.results <- c
+		}
 		finished := make(chan struct{})
 		go func() { d.attempts.Wait(); close(finished) }()
 		select {
@@ -304,7 +329,8 @@ func (d *Dispatcher) claim(ctx context.Context, now time.Time, poll bool) {
 		if !flagged && !poll {
 			continue
 		}
-		if free := d.opt.Concurrency - d.inflight[id]; free > 0 {
+		// Up to Concurrency in flight and as many claimed ahead.
+		if free := 2*d.opt.Concurrency - d.inflight[id] - len(d.queued[id]); free > 0 {
 			limits[id], seen[id] = free, mark
 		}
 	}
@@ -330,17 +356,31 @@ func (d *Dispatcher) claim(ctx context.Context, now time.Time, poll bool) {
 		if got[id] < limit && d.flagged[id] == seen[id] {
 			delete(d.flagged, id)
 		}
-		d.inflight[id] += got[id]
 	}
-	states := make([]*channelState, len(claimed))
-	for i, dl := range claimed {
-		states[i] = d.channels[dl.ChannelID]
+	for _, dl := range claimed {
+		d.pending.Add(1)
+		d.queued[dl.ChannelID] = append(d.queued[dl.ChannelID], queuedDelivery{st: d.channels[dl.ChannelID], dl: dl})
+	}
+	for id := range got {
+		d.startQueued(id)
 	}
 	d.mu.Unlock()
-	for i, dl := range claimed {
-		d.pending.Add(1)
+}
+
+// startQueued starts the channel's deliveries claimed ahead while it has free slots; d.mu is held.
+func (d *Dispatcher) startQueued(channelID string) {
+	q := d.queued[channelID]
+	for len(q) > 0 && d.inflight[channelID] < d.opt.Concurrency && !d.stopping {
+		next := q[0]
+		q = q[1:]
+		d.inflight[channelID]++
 		d.attempts.Add(1)
-		go d.run(states[i], dl)
+		go d.run(next.st, next.dl)
+	}
+	if len(q) == 0 {
+		delete(d.queued, channelID)
+	} else {
+		d.queued[channelID] = q
 	}
 }
 
@@ -386,9 +426,10 @@ func (d *Dispatcher) flag(id string) {
 	d.flagged[id] = d.marks
 }
 
-// lease is how long a claim holds: longer than an attempt can take, so that a delivery is never
-// sent twice at once because its receiver is slow.
-func (d *Dispatcher) lease() time.Duration { return d.opt.Timeout + 15*time.Second }
+// lease is how long a claim holds: longer than a delivery claimed ahead can wait for a slot (the
+// attempts before it, at most one Timeout) plus its own attempt, so that a delivery is never sent
+// twice at once because its receiver is slow.
+func (d *Dispatcher) lease() time.Duration { return 2*d.opt.Timeout + 15*time.Second }
 
 // run makes one attempt and hands its outcome to the completer. The channel's slot is free as
 // soon as the receiver has answered: the slots bound the requests a receiver gets at once, and
@@ -402,6 +443,7 @@ func (d *Dispatcher) run(st *channelState, dl store.Delivery) {
 	if d.inflight[dl.ChannelID]--; d.inflight[dl.ChannelID] <= 0 {
 		delete(d.inflight, dl.ChannelID)
 	}
+	d.startQueued(dl.ChannelID)
 	d.flag(dl.ChannelID)
 	d.mu.Unlock()
 	d.wakeClaims()
