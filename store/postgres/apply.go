@@ -180,6 +180,17 @@ const (
 	sqlLockContainers = `INSERT INTO containers (port_lo_code, equipment_number, updated_at)
 SELECT p, e, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(p, e, i) ORDER BY i
 ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET updated_at = excluded.updated_at WHERE false`
+	// sqlLockContainer and sqlReadContainer are the same for a call on one container (most of them),
+	// with plain parameters: the server plans them once per connection and keeps the plan (index
+	// lookups), where the array forms would be planned anew at every call (a plan made for the
+	// array's length looks cheaper to it than one for any length).
+	sqlLockContainer = `INSERT INTO containers (port_lo_code, equipment_number, updated_at) VALUES ($1, $2, $3)
+ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET updated_at = excluded.updated_at WHERE false`
+	sqlReadContainer = `SELECT 0, port_lo_code, equipment_number, facts FROM containers
+WHERE port_lo_code = $1 AND equipment_number = $2
+UNION ALL
+SELECT 1, port_lo_code, equipment_number, state FROM rights
+WHERE port_lo_code = $1 AND equipment_number = $2 AND created_at >= $3`
 	// sqlReadContainers reads the facts and the rights created since $3 of the containers. It is
 	// a statement of its own after the lock, so that its snapshot holds whatever the previous
 	// holder of a lock committed. Deleted rights are read too; the core skips them itself.
@@ -192,12 +203,23 @@ FROM unnest($1::text[], $2::text[]) AS u(p, e)
 JOIN rights r ON r.port_lo_code = u.p AND r.equipment_number = u.e AND r.created_at >= $3`
 )
 
-// load begins the transaction, locks the containers in key order (creating their rows if needed)
-// and reads their facts and live rights: three statements, one round trip.
+// load begins the transaction, locks the containers in key order (creating their rows if needed),
+// announces its seqs and reads the containers' facts and live rights: four statements, one round
+// trip.
 func (s *Store) load(ctx context.Context, conn *pgxpool.Conn, keys []containerKey, byKey map[containerKey]*container) error {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
-	if len(keys) > 0 {
+	read := func(rows pgx.Rows) error { return readContainers(rows, byKey) }
+	// The seqs this transaction may take are announced once its containers are locked (a writer
+	// waiting for a lock must not hold readers back), before it takes any (notifications.go).
+	if len(keys) == 0 {
+		b.Queue(sqlAnnounceSeqs)
+	} else if len(keys) == 1 {
+		k, c := keys[0], byKey[keys[0]]
+		b.Queue(sqlLockContainer, k.port, k.equipment, c.at)
+		b.Queue(sqlAnnounceSeqs)
+		b.Queue(sqlReadContainer, k.port, k.equipment, c.since).Query(read)
+	} else {
 		ports, equipment := make([]string, len(keys)), make([]string, len(keys))
 		at, since := byKey[keys[0]].at, byKey[keys[0]].since
 		for i, k := range keys {
@@ -207,10 +229,9 @@ func (s *Store) load(ctx context.Context, conn *pgxpool.Conn, keys []containerKe
 			}
 		}
 		b.Queue(sqlLockContainers, ports, equipment, at)
+		b.Queue(sqlAnnounceSeqs)
 		// The oldest since of the call for every container: view() gives each op its own.
-		b.Queue(sqlReadContainers, ports, equipment, since).Query(func(rows pgx.Rows) error {
-			return readContainers(rows, byKey)
-		})
+		b.Queue(sqlReadContainers, ports, equipment, since).Query(read)
 	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store/postgres: apply: load containers: %w", err)

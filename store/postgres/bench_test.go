@@ -37,7 +37,7 @@ func BenchmarkApply(b *testing.B) {
 		{"Release", nil}, // 2 notifications: the agent and the terminal operator
 		{"ReleaseToForwarder", &storetest.Forwarder}, // 5: the light change to 3 parties, the transfer to 2
 	} {
-		for _, conns := range []int{2, 4, 8, DefaultMaxConns} {
+		for _, conns := range []int{4, 8, DefaultMaxConns, 32} {
 			b.Run(fmt.Sprintf("%s/conns=%d", bc.name, conns), func(b *testing.B) {
 				s, _ := openFresh(b, Options{MaxConns: conns})
 				ctx := context.Background()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -161,9 +163,11 @@ func (w *writes) addFacts(k containerKey, f *release.Facts, at time.Time) error 
 	return nil
 }
 
-// sqlWrite writes every row of an Apply in one statement, whatever is in it: an empty array makes
-// no row. The INSERTs take their seqs in the order of their rows (ORDER BY the ordinality): the
-// order the core emitted the notifications and the ops were applied in.
+// sqlWrite writes the rights, audit records and notifications of an Apply in one statement,
+// whatever is in it: an empty array makes no row. The INSERTs take their seqs in the order of their
+// rows (ORDER BY the ordinality): the order the core emitted the notifications and the ops were
+// applied in. It joins no table, so that the server keeps one plan for it (see sqlLockContainer);
+// facts, which few commands change, have a statement of their own (sqlUpdateFacts).
 const sqlWrite = `WITH rights_written AS (
     INSERT INTO rights (release_id, port_lo_code, equipment_number, release_identification, owner_id,
         pending_to_id, originator_id, terminal_code, status, deleted, created_at, updated_at, expires_at, state)
@@ -177,37 +181,154 @@ const sqlWrite = `WITH rights_written AS (
         terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
         created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
         state = excluded.state
-), facts_written AS (
-    -- The container rows exist: the transaction created (or found) and locked them.
-    UPDATE containers c SET facts = u.facts, updated_at = u.at
-    FROM unnest($15::text[], $16::text[], $17::bytea[], $18::timestamptz[]) AS u(port, equipment, facts, at)
-    WHERE c.port_lo_code = u.port AND c.equipment_number = u.equipment
 ), audit_written AS (
     INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)
-    SELECT p, c, a, e, r, t, j, why FROM unnest($19::text[], $20::text[], $21::text[], $22::text[],
-        $23::bytea[], $24::timestamptz[], $25::boolean[], $26::text[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, i)
+    SELECT p, c, a, e, r, t, j, why FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
+        $19::bytea[], $20::timestamptz[], $21::boolean[], $22::text[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, i)
     ORDER BY i
 )
 INSERT INTO notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
     external_reference_id, stored_on, message)
-SELECT r, t, e, q, rel, p, x, s, m FROM unnest($27::text[], $28::text[], $29::text[], $30::text[], $31::text[],
-    $32::text[], $33::text[], $34::timestamptz[], $35::bytea[]) WITH ORDINALITY AS u(r, t, e, q, rel, p, x, s, m, i)
+SELECT r, t, e, q, rel, p, x, s, m FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::text[],
+    $28::text[], $29::text[], $30::timestamptz[], $31::bytea[]) WITH ORDINALITY AS u(r, t, e, q, rel, p, x, s, m, i)
 ORDER BY i`
 
-// commit announces the seqs the transaction may take (see sqlAnnounceSeqs), writes the rows and
-// commits: three statements, one round trip.
+// sqlUpdateFacts replaces the facts of containers. Their rows exist: the transaction created (or
+// found) and locked them.
+const sqlUpdateFacts = `UPDATE containers c SET facts = u.facts, updated_at = u.at
+FROM unnest($1::text[], $2::text[], $3::bytea[], $4::timestamptz[]) AS u(port, equipment, facts, at)
+WHERE c.port_lo_code = u.port AND c.equipment_number = u.equipment`
+
+// The small writes of most calls (a few rows per table) go as multi-row INSERT ... VALUES with plain
+// parameters: cheaper to encode than arrays, and planned once per shape. Larger ones use sqlWrite.
+const (
+	maxValuesRights        = 8
+	maxValuesAudits        = 8
+	maxValuesNotifications = 32
+)
+
+// shape is the number of rows per table of a write.
+type shape struct{ rights, audits, notifications int }
+
+// valuesSQL caches the statement of each shape.
+var valuesSQL sync.Map // shape → string
+
+const (
+	rightColumns = `rights (release_id, port_lo_code, equipment_number, release_identification, owner_id,
+    pending_to_id, originator_id, terminal_code, status, deleted, created_at, updated_at, expires_at, state)`
+	rightTypes       = "text,text,text,text,text,text,text,text,smallint,boolean,timestamptz,timestamptz,timestamptz,bytea"
+	rightsOnConflict = `ON CONFLICT (release_id) DO UPDATE SET
+        port_lo_code = excluded.port_lo_code, equipment_number = excluded.equipment_number,
+        release_identification = excluded.release_identification, owner_id = excluded.owner_id,
+        pending_to_id = excluded.pending_to_id, originator_id = excluded.originator_id,
+        terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
+        created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
+        state = excluded.state`
+	auditColumns        = `audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)`
+	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text"
+	notificationColumns = `notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
+    external_reference_id, stored_on, message)`
+	notificationTypes = "text,text,text,text,text,text,text,timestamptz,bytea"
+)
+
+// sqlValues is the statement writing a shape's rows: one data-modifying WITH per table, rows in
+// the order given (a multi-row VALUES takes its seqs in row order).
+func sqlValues(sh shape) string {
+	if q, ok := valuesSQL.Load(sh); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	n := 0
+	values := func(rows int, types string) {
+		ts := strings.Split(types, ",")
+		b.WriteString(" VALUES ")
+		for r := range rows {
+			if r > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('(')
+			for i, t := range ts {
+				if i > 0 {
+					b.WriteString(", ")
+				}
+				n++
+				fmt.Fprintf(&b, "$%d::%s", n, t)
+			}
+			b.WriteByte(')')
+		}
+	}
+	var parts []string
+	if sh.rights > 0 {
+		b.WriteString("INSERT INTO " + rightColumns)
+		values(sh.rights, rightTypes)
+		b.WriteString("\n" + rightsOnConflict)
+		parts = append(parts, b.String())
+		b.Reset()
+	}
+	if sh.audits > 0 {
+		b.WriteString("INSERT INTO " + auditColumns)
+		values(sh.audits, auditTypes)
+		parts = append(parts, b.String())
+		b.Reset()
+	}
+	if sh.notifications > 0 {
+		b.WriteString("INSERT INTO " + notificationColumns)
+		values(sh.notifications, notificationTypes)
+		parts = append(parts, b.String())
+		b.Reset()
+	}
+	// The last part is the main statement, the others come before it as WITH ... AS (...).
+	for i, part := range parts[:len(parts)-1] {
+		if i == 0 {
+			b.WriteString("WITH ")
+		} else {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "w%d AS (%s)\n", i, part)
+	}
+	b.WriteString(parts[len(parts)-1])
+	q := b.String()
+	valuesSQL.Store(sh, q)
+	return q
+}
+
+// valuesArgs are the parameters of sqlValues, row after row.
+func (w *writes) valuesArgs() []any {
+	r, a, n := &w.rights, &w.audits, &w.notifications
+	args := make([]any, 0, len(r.releaseID)*14+len(a.publicReferenceID)*8+len(n.receiver)*9)
+	for i := range r.releaseID {
+		args = append(args, r.releaseID[i], r.port[i], r.equipment[i], r.releaseIdentification[i], r.owner[i], r.pendingTo[i],
+			r.originator[i], r.terminal[i], r.status[i], r.deleted[i], r.createdAt[i], r.updatedAt[i], r.expiresAt[i], r.state[i])
+	}
+	for i := range a.publicReferenceID {
+		args = append(args, a.publicReferenceID[i], a.company[i], a.action[i], a.equipment[i], a.request[i], a.at[i],
+			a.rejected[i], a.reason[i])
+	}
+	for i := range n.receiver {
+		args = append(args, n.receiver[i], n.typ[i], n.event[i], n.equipment[i], n.releaseID[i], n.publicReferenceID[i],
+			n.externalReferenceID[i], n.storedOn[i], n.message[i])
+	}
+	return args
+}
+
+// commit writes the rows and commits: one round trip. The seqs the transaction may take were
+// announced when it read its containers (sqlAnnounceSeqs).
 func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 	b := &pgx.Batch{}
-	if len(w.notifications.receiver) > 0 {
-		b.Queue(sqlAnnounceSeqs)
-	}
 	r, f, a, n := &w.rights, &w.facts, &w.audits, &w.notifications
-	b.Queue(sqlWrite,
-		r.releaseID, r.port, r.equipment, r.releaseIdentification, r.owner, r.pendingTo, r.originator, r.terminal,
-		r.status, r.deleted, r.createdAt, r.updatedAt, r.expiresAt, r.state,
-		f.port, f.equipment, f.facts, f.at,
-		a.publicReferenceID, a.company, a.action, a.equipment, a.request, a.at, a.rejected, a.reason,
-		n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message)
+	if len(f.port) > 0 {
+		b.Queue(sqlUpdateFacts, f.port, f.equipment, f.facts, f.at)
+	}
+	if sh := (shape{len(r.releaseID), len(a.publicReferenceID), len(n.receiver)}); sh.rights <= maxValuesRights &&
+		sh.audits <= maxValuesAudits && sh.notifications <= maxValuesNotifications {
+		b.Queue(sqlValues(sh), w.valuesArgs()...)
+	} else {
+		b.Queue(sqlWrite,
+			r.releaseID, r.port, r.equipment, r.releaseIdentification, r.owner, r.pendingTo, r.originator, r.terminal,
+			r.status, r.deleted, r.createdAt, r.updatedAt, r.expiresAt, r.state,
+			a.publicReferenceID, a.company, a.action, a.equipment, a.request, a.at, a.rejected, a.reason,
+			n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message)
+	}
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store/postgres: apply: write and commit: %w", err)

@@ -209,3 +209,45 @@ func testNoOps(t *testing.T, w *world) {
 		t.Fatalf("Apply() = %v, %v; want no outcomes, no error", outs, err)
 	}
 }
+
+// testBulkOfManyContainers: one Apply with many ops on many containers (a bulk request, an expiry
+// round) applies them in order and stores every right, notification and audit record, in order.
+func testBulkOfManyContainers(t *testing.T, w *world) {
+	const containers = 20
+	pub := w.meta(Agent, base).PublicReferenceID
+	meta := func() release.Meta { // a new release id for each op, one publicReferenceId for all
+		m := w.meta(Agent, base)
+		m.PublicReferenceID = pub
+		return m
+	}
+	var ops []store.Op
+	for i := range containers {
+		eq := EquipmentNumber(200 + i)
+		ops = append(ops, CommandOp(Port, eq, ReleaseCommand(Port, eq, "R1", nil), meta()))
+	}
+	// Then each is transferred, last container first: the ops of one call need not come in key order.
+	for i := containers - 1; i >= 0; i-- {
+		eq := EquipmentNumber(200 + i)
+		ops = append(ops, CommandOp(Port, eq, RightCommand(release.ActionTransfer, Port, eq, "R1", Agent, Forwarder), meta()))
+	}
+	outs := w.apply(ops...)
+	for i, out := range outs {
+		if out.Rejected {
+			t.Fatalf("op %d rejected: %s", i, out.Reason)
+		}
+	}
+	for i := range containers {
+		c := w.container(Port, EquipmentNumber(200+i), base.Add(time.Minute))
+		sameRights(t, c.Rights, outs[2*containers-1-i].Changed)
+	}
+	checkNotifications(t, w.notifications(store.NotificationQuery{PublicReferenceID: pub}), storedAll(t, outs...))
+	trail := w.auditTrail(pub, "")
+	if len(trail) != len(ops) {
+		t.Fatalf("%d audit records for %d ops", len(trail), len(ops))
+	}
+	for i, a := range trail {
+		if a.Action != ops[i].Audit.Action || a.EquipmentNumber != ops[i].EquipmentNumber {
+			t.Fatalf("audit record %d is %s of %s, want %s of %s", i, a.Action, a.EquipmentNumber, ops[i].Audit.Action, ops[i].EquipmentNumber)
+		}
+	}
+}

@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RejectedCommandChangesNoState", testRejected},
 		{"OpsOfOneApplySeeEachOther", testOpsSeeEachOther},
 		{"OpsOfOneApplyCommitTogether", testBulkAtomic},
+		{"BulkOfManyContainers", testBulkOfManyContainers},
 		{"OpWithoutContainer", testOpWithoutContainer},
 		{"ApplyWithCancelledContext", testCancelledContext},
 		{"ApplyWithoutOps", testNoOps},
