@@ -12,8 +12,8 @@
 //     other nodes commit.
 //   - Each channel has its own bound of attempts in flight (Options.Concurrency), and several
 //     containers of a channel go out in parallel; a slow or failing receiver only ever fills its
-//     own slots, so it never delays another receiver. A channel claims as many deliveries ahead
-//     as it has slots, so that a freed slot is used at once, not after a trip to the store.
+//     own slots, so it never delays another receiver. A channel claims deliveries ahead
+//     (claimAhead), so that a freed slot is used at once, not after a trip to the store.
 //   - A container's next delivery on a channel is claimable only once the previous one is
 //     delivered or dead (the store keeps each container's queue).
 //   - A lease is longer than an attempt can take, so a receiver that answers late is not sent the
@@ -329,8 +329,8 @@ func (d *Dispatcher) claim(ctx context.Context, now time.Time, poll bool) {
 		if !flagged && !poll {
 			continue
 		}
-		// Up to Concurrency in flight and as many claimed ahead.
-		if free := 2*d.opt.Concurrency - d.inflight[id] - len(d.queued[id]); free > 0 {
+		// Up to Concurrency in flight and claimAhead times as many claimed ahead.
+		if free := (1+claimAhead)*d.opt.Concurrency - d.inflight[id] - len(d.queued[id]); free > 0 {
 			limits[id], seen[id] = free, mark
 		}
 	}
@@ -426,10 +426,18 @@ func (d *Dispatcher) flag(id string) {
 	d.flagged[id] = d.marks
 }
 
+// claimAhead is how many deliveries a channel claims ahead, in multiples of its slots. A claim
+// waits for the store's next commit, which takes tens of milliseconds when the disk is busy: a
+// channel busy with one receiver must hold enough to keep its slots full meanwhile (with 16 slots
+// and 50 ms a commit, 16 ahead would cap it near 300 deliveries a second).
+const claimAhead = 4
+
 // lease is how long a claim holds: longer than a delivery claimed ahead can wait for a slot (the
-// attempts before it, at most one Timeout) plus its own attempt, so that a delivery is never sent
-// twice at once because its receiver is slow.
-func (d *Dispatcher) lease() time.Duration { return 2*d.opt.Timeout + 15*time.Second }
+// attempts before it, at most claimAhead Timeouts) plus its own attempt, so that a delivery is
+// never sent twice at once because its receiver is slow.
+func (d *Dispatcher) lease() time.Duration {
+	return time.Duration(1+claimAhead)*d.opt.Timeout + 15*time.Second
+}
 
 // run makes one attempt and hands its outcome to the completer. The channel's slot is free as
 // soon as the receiver has answered: the slots bound the requests a receiver gets at once, and
