@@ -30,6 +30,14 @@ import (
 //
 // The store keeps the rules of neither back-off nor dead-lettering: the caller decides each
 // attempt's outcome (DeliveryResult) and the store records it.
+//
+// For a store with concurrent writers (PostgreSQL): the waiting notifications must be written in
+// Apply's own transaction (a trigger on notifications does it without touching the write path);
+// DispatchNotifications must run one at a time across nodes (a transaction-scoped advisory lock),
+// since a delivery is made a queue head or blocked by looking at what its queue holds, which two
+// concurrent dispatches would each not see of the other; a container's notifications then come to
+// the dispatcher in seq order, which is their commit order. Claims can run concurrently with
+// FOR UPDATE SKIP LOCKED on the ready rows.
 type Outbox interface {
 	// CreateChannel stores a new channel; ErrConflict when its ID exists.
 	CreateChannel(ctx context.Context, c Channel) error
