@@ -139,6 +139,7 @@ type Dispatcher struct {
 	loops       sync.WaitGroup
 	doneWriting chan struct{}
 	stopOnce    sync.Once
+	started     atomic.Bool
 }
 
 // channelState is a channel as the dispatcher sends to it.
@@ -195,6 +196,7 @@ func (d *Dispatcher) Start(ctx context.Context) error {
 	if err := d.loadChannels(ctx); err != nil {
 		return err
 	}
+	d.started.Store(true)
 	go d.completer()
 	d.loops.Add(2)
 	go d.dispatchLoop()
@@ -223,6 +225,9 @@ func (d *Dispatcher) ChannelsChanged() {
 func (d *Dispatcher) Shutdown(ctx context.Context) error {
 	d.stopOnce.Do(func() {
 		close(d.quit)
+		if !d.started.Load() {
+			return
+		}
 		d.loops.Wait()
 		// What was claimed ahead is given back at once.
 		d.mu.Lock()

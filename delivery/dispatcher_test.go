@@ -397,3 +397,15 @@ func TestRestartTakesBackItsLeases(t *testing.T) {
 	f.start() // the "restarted" node
 	rc.waitFor(t, 1, 3*time.Second)
 }
+
+// TestShutdownOfADispatcherNeverStarted returns at once (a node that failed to start).
+func TestShutdownOfADispatcherNeverStarted(t *testing.T) {
+	f := newFixture(t, Options{})
+	done := make(chan struct{})
+	go func() { f.d.Shutdown(context.Background()); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(2 * time.Second):
+		t.Fatal("Shutdown of a dispatcher never started hangs")
+	}
+}
