@@ -26,6 +26,11 @@ import (
 // happen; the retry is there for what the order does not cover (an operator's own transactions).
 const maxAttempts = 5
 
+// applyTimeout bounds a transaction that has started (a caller that stops waiting does not end it):
+// a server that hangs, or a lock some other session holds for ever, fails the call instead of
+// holding its connection.
+const applyTimeout = time.Minute
+
 // Apply implements store.Store: the ops in one transaction, in order, each against the state the
 // previous ones left. ctx is honoured until the transaction starts; once started it is finished
 // even if the caller stops waiting (as the SQLite store does), so that a command is either applied
@@ -119,7 +124,8 @@ func (s *Store) applyTx(ctx context.Context, ops []store.Op) ([]release.Outcome,
 		return nil, fmt.Errorf("store/postgres: apply: %w", err)
 	}
 	defer conn.Release()
-	tctx := context.WithoutCancel(ctx)
+	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
+	defer cancel()
 
 	byKey := map[containerKey]*container{}
 	keys := make([]containerKey, 0, len(ops))
