@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -30,32 +29,6 @@ const maxAttempts = 5
 // a server that hangs, or a lock some other session holds for ever, fails the call instead of
 // holding its connection.
 const applyTimeout = time.Minute
-
-// Apply implements store.Store: the ops in one transaction, in order, each against the state the
-// previous ones left. ctx is honoured until the transaction starts; once started it is finished
-// even if the caller stops waiting (as the SQLite store does), so that a command is either applied
-// whole or not at all, never cut off half-way by a client that went away.
-func (s *Store) Apply(ctx context.Context, ops ...store.Op) ([]release.Outcome, error) {
-	if len(ops) == 0 {
-		return nil, nil
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if s.closed.Load() {
-		return nil, ErrClosed
-	}
-	for attempt := 1; ; attempt++ {
-		outs, err := s.applyTx(ctx, ops)
-		if err == nil {
-			return outs, nil
-		}
-		if attempt == maxAttempts || !retryable(err) {
-			return nil, err
-		}
-		time.Sleep(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond)
-	}
-}
 
 // retryable reports whether err is the server aborting a transaction that may succeed when run
 // again: a deadlock (40P01) or a serialization failure (40001).
@@ -113,69 +86,76 @@ func liveSince(now time.Time) time.Time { return now.Add(-release.LiveWindow) }
 // normalise is an op's equipment number as the stores key containers by.
 func normalise(equipment string) string { return strings.ToUpper(strings.TrimSpace(equipment)) }
 
-// applyTx runs the ops in one transaction: batch 1 begins it, locks the containers in key order and
-// reads them; the core decides each op; batch 2 writes the outcomes and commits.
-func (s *Store) applyTx(ctx context.Context, ops []store.Op) ([]release.Outcome, error) {
+// applyTx runs the ops of reqs in one transaction, request after request: batch 1 begins it,
+// locks every container they concern in key order and reads them; the core decides each op; batch 2
+// writes the outcomes and commits. It fills each request's outs; on error none of them is kept.
+func (s *Store) applyTx(reqs []*request) error {
+	ctx, cancel := context.WithTimeout(context.Background(), applyTimeout)
+	defer cancel()
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		if s.closed.Load() {
-			return nil, ErrClosed
+			return ErrClosed
 		}
-		return nil, fmt.Errorf("store/postgres: apply: %w", err)
+		return fmt.Errorf("store/postgres: apply: %w", err)
 	}
 	defer conn.Release()
-	tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), applyTimeout)
-	defer cancel()
 
 	byKey := map[containerKey]*container{}
-	keys := make([]containerKey, 0, len(ops))
-	for i := range ops {
-		op := &ops[i]
-		if op.EquipmentNumber == "" {
-			continue
-		}
-		k := containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}
-		since := liveSince(op.Audit.At)
-		if c, ok := byKey[k]; ok {
-			if since.Before(c.since) {
-				c.since = since
+	var keys []containerKey
+	nops := 0
+	for _, req := range reqs {
+		nops += len(req.ops)
+		for i := range req.ops {
+			op := &req.ops[i]
+			if op.EquipmentNumber == "" {
+				continue
 			}
-			continue
+			k := containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}
+			since := liveSince(op.Audit.At)
+			if c, ok := byKey[k]; ok {
+				if since.Before(c.since) {
+					c.since = since
+				}
+				continue
+			}
+			byKey[k] = &container{key: k, since: since, at: op.Audit.At}
+			keys = append(keys, k)
 		}
-		byKey[k] = &container{key: k, since: since, at: op.Audit.At}
-		keys = append(keys, k)
 	}
-	// One lock order for every Apply on every node: no two calls wait for each other in a cycle.
+	// One lock order for every transaction on every node: no two wait for each other in a cycle.
 	slices.SortFunc(keys, compareKeys)
 
-	if err := s.load(tctx, conn, keys, byKey); err != nil {
+	if err := s.load(ctx, conn, keys, byKey); err != nil {
 		rollback(conn)
-		return nil, err
+		return err
 	}
-	w := newWrites(len(ops))
-	outs := make([]release.Outcome, len(ops))
-	for i := range ops {
-		op := &ops[i]
-		var c *container
-		var view *release.Container
-		if op.EquipmentNumber != "" {
-			c = byKey[containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}]
-			view = c.view(liveSince(op.Audit.At))
-		}
-		if outs[i], err = decide(op, view); err != nil {
-			rollback(conn)
-			return nil, fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
-		}
-		if err := w.add(op, &outs[i], c); err != nil {
-			rollback(conn)
-			return nil, fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+	w := newWrites(nops)
+	for _, req := range reqs {
+		req.outs = make([]release.Outcome, len(req.ops))
+		for i := range req.ops {
+			op := &req.ops[i]
+			var c *container
+			var view *release.Container
+			if op.EquipmentNumber != "" {
+				c = byKey[containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}]
+				view = c.view(liveSince(op.Audit.At))
+			}
+			if req.outs[i], err = decide(op, view); err != nil {
+				rollback(conn)
+				return fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+			}
+			if err := w.add(op, &req.outs[i], c); err != nil {
+				rollback(conn)
+				return fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+			}
 		}
 	}
-	if err := w.commit(tctx, conn); err != nil {
+	if err := w.commit(ctx, conn); err != nil {
 		rollback(conn)
-		return nil, err
+		return err
 	}
-	return outs, nil
+	return nil
 }
 
 const (

@@ -37,9 +37,13 @@ func BenchmarkApply(b *testing.B) {
 		{"Release", nil}, // 2 notifications: the agent and the terminal operator
 		{"ReleaseToForwarder", &storetest.Forwarder}, // 5: the light change to 3 parties, the transfer to 2
 	} {
-		for _, conns := range []int{4, 8, DefaultMaxConns, 32} {
-			b.Run(fmt.Sprintf("%s/conns=%d", bc.name, conns), func(b *testing.B) {
-				s, _ := openFresh(b, Options{MaxConns: conns})
+		for _, cfg := range []Options{{MaxConns: 8, Committers: 2}, {MaxConns: DefaultMaxConns}, {MaxConns: DefaultMaxConns, Committers: 8}, {MaxConns: 32}} {
+			committers := cfg.Committers
+			if committers == 0 {
+				committers = max(2, cfg.MaxConns/4)
+			}
+			b.Run(fmt.Sprintf("%s/conns=%d/committers=%d", bc.name, cfg.MaxConns, committers), func(b *testing.B) {
+				s, _ := openFresh(b, cfg)
 				ctx := context.Background()
 				now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 				var serial atomic.Int64
