@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -93,10 +94,13 @@ func (s *Store) committer() {
 	}
 }
 
-// commitGroup applies a group in one transaction, or, when that fails, each request alone.
+// commitGroup applies a group in one transaction, or, when that fails, each request alone; but
+// not when the group may have been committed after all (uncertainError): applied again, its
+// commands would be applied twice.
 func (s *Store) commitGroup(group []*request) {
 	err := s.applyWithRetry(group)
-	if err != nil && len(group) > 1 {
+	var uncertain *uncertainError
+	if err != nil && len(group) > 1 && !errors.As(err, &uncertain) {
 		for _, req := range group {
 			req.err = s.applyWithRetry([]*request{req})
 			finish(req)

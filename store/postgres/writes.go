@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/portlight/portlight/release"
@@ -193,6 +195,16 @@ SELECT r, t, e, q, rel, p, x, s, m FROM unnest($23::text[], $24::text[], $25::te
     $28::text[], $29::text[], $30::timestamptz[], $31::bytea[]) WITH ORDINALITY AS u(r, t, e, q, rel, p, x, s, m, i)
 ORDER BY i`
 
+// uncertainError is the failure of a transaction whose COMMIT was sent without an answer: it may
+// have been committed. Group commit does not apply its calls again one by one (group.go).
+type uncertainError struct{ err error }
+
+func (e *uncertainError) Error() string {
+	return "store/postgres: apply: no answer to the commit, the commands may or may not be applied: " + e.err.Error()
+}
+
+func (e *uncertainError) Unwrap() error { return e.err }
+
 // sqlUpdateFacts replaces the facts of containers. Their rows exist: the transaction created (or
 // found) and locked them.
 const sqlUpdateFacts = `UPDATE containers c SET facts = u.facts, updated_at = u.at
@@ -331,6 +343,12 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 	}
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
+		var pgErr *pgconn.PgError
+		if !errors.As(err, &pgErr) {
+			// No answer from the server (a lost connection, a timeout): the COMMIT may have been
+			// carried out. The calls must not be applied again.
+			return &uncertainError{err}
+		}
 		return fmt.Errorf("store/postgres: apply: write and commit: %w", err)
 	}
 	if st := conn.Conn().PgConn().TxStatus(); st != 'I' {
