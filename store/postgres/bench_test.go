@@ -21,14 +21,16 @@ import (
 // BenchmarkApply measures the write path of the store alone, as store/sqlite's BenchmarkApply
 // does: 64 parallel callers (32 per core on the 2-core machines), each op the core's decision on a
 // Shipping Agent's Release of a fresh container (create and lock the container row, read it,
-// decide, insert one right, its notifications and one audit record), one transaction per call,
-// committed with an fsync each (the server groups concurrent commits). The database server runs on
-// the same machine and shares its cores. Run it with a fixed count, so that every run fills the
-// same database:
+// decide, insert one right, its notifications and one audit record), the calls committed in groups
+// (group.go) with an fsync each, for a few pool sizes and numbers of committers. The database
+// server runs on the same machine and shares its cores. Run it with a fixed count, so that every
+// run fills the same database:
 //
-//	go test ./store/postgres -run '^$' -bench BenchmarkApply -benchtime 30000x
+//	go test ./store/postgres -run '^$' -bench BenchmarkApply -benchtime 20000x
 //
-// Besides ops/s it reports the CPU time of this process per op (the server's is not counted).
+// Besides ops/s it reports the CPU time per op of this process (cpu-µs/op) and of the server's
+// backends serving it (srv-µs/op, read from /proc when the server runs on this machine): steadier
+// than ops/s when other work shares the machine.
 func BenchmarkApply(b *testing.B) {
 	for _, bc := range []struct {
 		name      string
