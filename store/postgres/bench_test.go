@@ -39,10 +39,10 @@ func BenchmarkApply(b *testing.B) {
 		{"Release", nil}, // 2 notifications: the agent and the terminal operator
 		{"ReleaseToForwarder", &storetest.Forwarder}, // 5: the light change to 3 parties, the transfer to 2
 	} {
-		for _, cfg := range []Options{{MaxConns: 8, Committers: 2}, {MaxConns: DefaultMaxConns}, {MaxConns: DefaultMaxConns, Committers: 8}, {MaxConns: 32}} {
+		for _, cfg := range []Options{{MaxConns: DefaultMaxConns}, {MaxConns: DefaultMaxConns, Committers: 4}, {MaxConns: DefaultMaxConns, Committers: 8}} {
 			committers := cfg.Committers
 			if committers == 0 {
-				committers = max(2, cfg.MaxConns/4)
+				committers = max(2, cfg.MaxConns/8)
 			}
 			b.Run(fmt.Sprintf("%s/conns=%d/committers=%d", bc.name, cfg.MaxConns, committers), func(b *testing.B) {
 				s, _ := openFresh(b, cfg)
