@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -47,25 +46,14 @@ func BenchmarkApply(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/conns=%d/committers=%d", bc.name, cfg.MaxConns, committers), func(b *testing.B) {
 				s, _ := openFresh(b, cfg)
 				ctx := context.Background()
-				now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 				var serial atomic.Int64
 				b.SetParallelism(32)
 				b.ReportAllocs()
-				cpu0 := cpuTime()
+				cpu0 := storetest.CPUTime()
 				b.ResetTimer()
 				b.RunParallel(func(pb *testing.PB) {
 					for pb.Next() {
-						n := int(serial.Add(1))
-						id := strconv.Itoa(n)
-						eq := storetest.EquipmentNumber(n)
-						ext := "agent-" + id
-						m := release.Meta{
-							Now: now.Add(time.Duration(n) * time.Microsecond), Sender: storetest.Agent, ExternalReferenceID: &ext,
-							PublicReferenceID: fmt.Sprintf("9b2f6d0e-1c1e-4f6a-8d3e-%012d", n),
-							NewReleaseID:      fmt.Sprintf("5d1c7a3e-8b7f-4c2d-9e1a-%012d", n),
-						}
-						op := storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, "RID"+id, bc.releaseTo), m)
-						op.Audit.Request = fmt.Appendf(nil, requestBody, eq, id, id)
+						op := storetest.BenchReleaseOp(int(serial.Add(1)), bc.releaseTo)
 						outs, err := s.Apply(ctx, op)
 						if err != nil || outs[0].Rejected {
 							b.Errorf("Apply: %v %+v", err, outs)
@@ -75,7 +63,7 @@ func BenchmarkApply(b *testing.B) {
 				})
 				b.StopTimer()
 				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-				b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+				b.ReportMetric(float64((storetest.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 				if srv, ok := serverCPU(s); ok {
 					b.ReportMetric(float64(srv.Microseconds())/float64(b.N), "srv-µs/op")
 				}
@@ -83,11 +71,6 @@ func BenchmarkApply(b *testing.B) {
 		}
 	}
 }
-
-// requestBody is a Shipping Agent's Release as it arrives over HTTP, about the size of the real ones.
-const requestBody = `{"actionType":"Release","portLoCode":"BEANR","equipmentNumber":%q,"billOfLadingNumbers":["BL%s"],` +
-	`"releaseIdentification":"RID%s","terminalCode":"1742","releaseOrderReference":"RO-1","vesselName":"MSC Flaminia",` +
-	`"equipmentType":"42G1","fullEmptyIndicator":"F","carrier":{"identificationType":"NxtEntityId","identificationCode":"agent-0001"}}`
 
 // serverCPU is the CPU time the server's backends of the store's connections have used (they
 // live as long as the benchmark), read from /proc when the server runs on this machine: steadier
@@ -118,13 +101,4 @@ func serverCPU(s *Store) (time.Duration, bool) {
 		ticks += u + st
 	}
 	return time.Duration(ticks) * (time.Second / 100), true // USER_HZ is 100 on Linux
-}
-
-// cpuTime is the CPU time (user and system) the process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -2,12 +2,8 @@ package sqlite
 
 import (
 	"context"
-	"fmt"
-	"strconv"
 	"sync/atomic"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store/storetest"
@@ -38,25 +34,14 @@ func BenchmarkApply(b *testing.B) {
 			}
 			defer s.Close()
 			ctx := context.Background()
-			now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 			var serial atomic.Int64
 			b.SetParallelism(32)
 			b.ReportAllocs()
-			cpu0 := cpuTime()
+			cpu0 := storetest.CPUTime()
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					n := int(serial.Add(1))
-					id := strconv.Itoa(n)
-					eq := storetest.EquipmentNumber(n)
-					ext := "agent-" + id
-					m := release.Meta{
-						Now: now.Add(time.Duration(n) * time.Microsecond), Sender: storetest.Agent, ExternalReferenceID: &ext,
-						PublicReferenceID: fmt.Sprintf("9b2f6d0e-1c1e-4f6a-8d3e-%012d", n),
-						NewReleaseID:      fmt.Sprintf("5d1c7a3e-8b7f-4c2d-9e1a-%012d", n),
-					}
-					op := storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, "RID"+id, bc.releaseTo), m)
-					op.Audit.Request = fmt.Appendf(nil, requestBody, eq, id, id)
+					op := storetest.BenchReleaseOp(int(serial.Add(1)), bc.releaseTo)
 					outs, err := s.Apply(ctx, op)
 					if err != nil || outs[0].Rejected {
 						b.Errorf("Apply: %v %+v", err, outs)
@@ -66,25 +51,11 @@ func BenchmarkApply(b *testing.B) {
 			})
 			b.StopTimer()
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ops/s")
-			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+			b.ReportMetric(float64((storetest.CPUTime()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 			s.Close()
 			if s.groups > 0 {
 				b.ReportMetric(float64(s.groupedOps)/float64(s.groups), "ops/group")
 			}
 		})
 	}
-}
-
-// requestBody is a Shipping Agent's Release as it arrives over HTTP, about the size of the real ones.
-const requestBody = `{"actionType":"Release","portLoCode":"BEANR","equipmentNumber":%q,"billOfLadingNumbers":["BL%s"],` +
-	`"releaseIdentification":"RID%s","terminalCode":"1742","releaseOrderReference":"RO-1","vesselName":"MSC Flaminia",` +
-	`"equipmentType":"42G1","fullEmptyIndicator":"F","carrier":{"identificationType":"NxtEntityId","identificationCode":"agent-0001"}}`
-
-// cpuTime is the CPU time (user and system) the process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
