@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"io"
+	"maps"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -44,5 +46,56 @@ func TestGateCheckBenchmarkRuns(t *testing.T) {
 	}
 	if checks := results[len(results)-1]; checks.Sent < 500 {
 		t.Errorf("gate check sent only %d calls in 2 s at 300/s", checks.Sent)
+	}
+}
+
+// TestRightsListBenchmarkRuns stores a small history, checks that every company's rights list
+// holds what the history says, that the drawn queries answer the pages they ask for, and runs the
+// rights-list reads for a moment without an error.
+func TestRightsListBenchmarkRuns(t *testing.T) {
+	p := startSandbox(t)
+	ctx := context.Background()
+	const n = 400
+	h, err := StoreHistory(ctx, p, n, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Commands != n+n*5/10 { // releases, 30% forwarder accepts, 10% transfers, 10% haulier accepts
+		t.Errorf("the history counted %d commands, want %d", h.Commands, n+n*5/10)
+	}
+	totals, err := ListTotals(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := ExpectedListTotals(n); !maps.Equal(totals, want) {
+		t.Fatalf("rights lists hold %v, want %v", totals, want)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	seen := map[string]bool{}
+	for range 200 {
+		company := listers[rng.IntN(len(listers))]
+		q, kind := p.listQuery(rng, company, totals[company], n)
+		if seen[kind] {
+			continue
+		}
+		seen[kind] = true
+		page, err := p.listPage(ctx, company, q, true)
+		if err != nil {
+			t.Fatalf("%s: %v", kind, err)
+		}
+		if len(page.ReleaseRights) == 0 || page.TotalRows == 0 {
+			t.Errorf("%s as %s (%s): an empty page of %d rows", kind, company, q.Encode(), page.TotalRows)
+		}
+		if kind == "equipment" && page.TotalRows != 1 {
+			t.Errorf("the equipment filter %s found %d rights, want 1", q.Get("equipmentnumberfilter"), page.TotalRows)
+		}
+	}
+	if len(seen) != 4 {
+		t.Errorf("drew the kinds %v, want 4", seen)
+	}
+	r := RightsLists(ctx, p, totals, RightsListOptions{Rate: 50, Duration: 2 * time.Second, Workers: 4, History: n})
+	t.Log(r.Result, r.ByKind)
+	if r.Errors > 0 || r.Sent == 0 {
+		t.Errorf("rights lists: %d errors of %d (first: %s)", r.Errors, r.Sent, r.FirstErr)
 	}
 }

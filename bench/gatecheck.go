@@ -17,30 +17,31 @@ type GateCheckOptions struct {
 	Workers  int           // concurrent callers
 }
 
-// GateCheck stores o.Rights releases (o.Ready of them ready for pick-up), then asks the
+// GateCheck stores a history of o.Rights-o.Ready containers (StoreHistory: rights spread over the
+// demo companies) and o.Ready containers walked up to an assigned Pick-up Right, then asks the
 // synchronous gate check o.Rate times a second for o.Duration, for random containers (one in ten a
 // ready one, which must be allowed). It returns the preload and the measurement.
 func GateCheck(ctx context.Context, p *Port, o GateCheckOptions) ([]Result, error) {
 	var out []Result
-	preload := RunCount(ctx, "preload releases", o.Rights-o.Ready, o.Workers, func(ctx context.Context, i int) error {
-		return p.Release(ctx, p.Container(o.Ready+i), "")
-	})
-	out = append(out, preload)
+	history := max(0, o.Rights-o.Ready)
+	h, err := StoreHistory(ctx, p, history, o.Workers)
+	out = append(out, h.Steps...)
+	if err != nil {
+		return out, fmt.Errorf("preload failed: %w", err)
+	}
 	ready := RunCount(ctx, "preload ready containers", o.Ready, o.Workers, func(ctx context.Context, i int) error {
 		return p.ReadyForPickup(ctx, p.Container(i))
 	})
 	out = append(out, ready)
-	if preload.Errors+ready.Errors > 0 {
-		return out, fmt.Errorf("preload failed: %s %s", preload.FirstErr, ready.FirstErr)
+	if ready.Errors > 0 {
+		return out, fmt.Errorf("preload failed: %s", ready.FirstErr)
 	}
 
 	checks := Run(ctx, "gate check", o.Rate, o.Duration, o.Workers, func(ctx context.Context, i int) error {
-		n := rand.IntN(o.Rights)
-		wantAllowed := false
-		if o.Ready > 0 && i%10 == 0 {
-			n, wantAllowed = rand.IntN(o.Ready), true
+		if o.Ready > 0 && (i%10 == 0 || history == 0) {
+			return p.GateCheck(ctx, p.Container(rand.IntN(o.Ready)), Haulier, true)
 		}
-		return p.GateCheck(ctx, p.Container(n), Haulier, wantAllowed)
+		return p.GateCheck(ctx, p.HistoryContainer(rand.IntN(history)), Haulier, false)
 	})
 	return append(out, checks), nil
 }

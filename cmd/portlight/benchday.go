@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,16 +23,19 @@ import (
 
 // portDayReport is the JSON report of `portlight bench port-day`.
 type portDayReport struct {
-	Store        string               `json:"store"`
-	Cores        int                  `json:"cores"`
-	Preload      *bench.Result        `json:"preload,omitempty"`
-	Day          bench.PortDayResult  `json:"portDay"`
-	ServerCPU    float64              `json:"serverCpuCoresBusy,omitempty"`
-	ServerPeakMB float64              `json:"serverPeakRssMB,omitempty"`
-	HTTPCeiling  *bench.Result        `json:"httpCeiling,omitempty"`
-	StoreCeiling *bench.Result        `json:"storeCeiling,omitempty"`
-	Ratios       map[string]float64   `json:"ratios,omitempty"`
-	Options      bench.PortDayOptions `json:"options"`
+	Store        string                  `json:"store"`
+	Cores        int                     `json:"cores"`
+	Preload      *bench.HistoryResult    `json:"preload,omitempty"`
+	ListTotals   map[string]int          `json:"rightsListTotals,omitempty"`
+	Day          bench.PortDayResult     `json:"portDay"`
+	RightsLists  *bench.RightsListResult `json:"rightsLists,omitempty"`
+	ServerCPU    float64                 `json:"serverCpuCoresBusy,omitempty"`
+	ServerPeakMB float64                 `json:"serverPeakRssMB,omitempty"`
+	HTTPCeiling  *bench.Result           `json:"httpCeiling,omitempty"`
+	StoreCeiling *bench.Result           `json:"storeCeiling,omitempty"`
+	Ratios       map[string]float64      `json:"ratios,omitempty"`
+	Options      bench.PortDayOptions    `json:"options"`
+	ListOptions  bench.RightsListOptions `json:"rightsListOptions"`
 }
 
 func benchPortDayCmd() *cobra.Command {
@@ -40,6 +46,8 @@ func benchPortDayCmd() *cobra.Command {
 		ceilings   bool
 		report     string
 		serverPID  int
+		list       bench.RightsListOptions
+		preloadW   int
 	)
 	cmd := &cobra.Command{
 		Use:   "port-day",
@@ -54,6 +62,8 @@ func benchPortDayCmd() *cobra.Command {
 	cmd.Flags().IntVar(&containers, "containers", 0, "releases to store before measuring (a stored history)")
 	cmd.Flags().BoolVar(&ceilings, "ceilings", true, "also measure the HTTP-only and store-only ceilings (with --start)")
 	cmd.Flags().StringVar(&report, "json", "", "also write the report as JSON to this file")
+	cmd.Flags().Float64Var(&list.Rate, "list-rate", 20, "rights-list pages asked per second during the day, beside the commands (0: none)")
+	cmd.Flags().IntVar(&preloadW, "preload-workers", 64, "concurrent callers of the preload")
 	cmd.Flags().IntVar(&serverPID, "server-pid", 0, "the server's process id, to report its CPU and memory when it was not started by --start")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
 		rep := portDayReport{Store: "sqlite", Cores: runtime.NumCPU(), Options: o, Ratios: map[string]float64{}}
@@ -84,15 +94,40 @@ func benchPortDayCmd() *cobra.Command {
 		}
 		p := bench.NewPort(creds)
 		if containers > 0 {
-			pre := bench.RunCount(ctx, "preload releases", containers, o.Workers, func(ctx context.Context, i int) error {
-				return p.Release(ctx, p.Container(i), "")
-			})
-			rep.Preload = &pre
-			fmt.Println(pre)
+			h, err := bench.StoreHistory(ctx, p, containers, preloadW)
+			for _, r := range h.Steps {
+				fmt.Println(r)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Printf("preload: %d commands in %.0f s, %.0f /s\n", h.Commands, h.Seconds, h.Rate)
+			rep.Preload = &h
+		}
+		if list.Rate > 0 {
+			totals, err := bench.ListTotals(ctx, p)
+			if err != nil {
+				return err
+			}
+			rep.ListTotals = totals
+			if start {
+				if want := bench.ExpectedListTotals(containers); !maps.Equal(totals, want) {
+					return fmt.Errorf("the rights lists after the preload hold %v, want %v", totals, want)
+				}
+			}
 		}
 		cpu0, _, _ := procStats(serverPID)
 		t0 := time.Now()
+		var lists sync.WaitGroup
+		if list.Rate > 0 {
+			list.Duration, list.Seed, list.History, list.Workers = o.Duration, o.Seed, containers, 16
+			lists.Go(func() {
+				r := bench.RightsLists(ctx, p, rep.ListTotals, list)
+				rep.RightsLists = &r
+			})
+		}
 		rep.Day = bench.PortDay(ctx, p, o)
+		lists.Wait()
 		if serverPID > 0 {
 			cpu1, peak, err := bench.ProcStats(serverPID)
 			if err == nil {
@@ -113,6 +148,7 @@ func benchPortDayCmd() *cobra.Command {
 			rep.Ratios["commandsToHTTPCeiling"] = rep.Day.Commands.Achieved / h.Achieved
 			rep.Ratios["commandsToStoreCeiling"] = rep.Day.Commands.Achieved / s.Achieved
 		}
+		rep.ListOptions = list
 		printPortDay(rep)
 		if report != "" {
 			b, _ := json.MarshalIndent(rep, "", "  ")
@@ -154,6 +190,16 @@ func printPortDay(r portDayReport) {
 	fmt.Printf("  commands accepted    %8.0f /s   answer p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%d sent, %d errors)\n",
 		d.Commands.Achieved, d.Commands.Latencies.P50, d.Commands.Latencies.P95, d.Commands.Latencies.P99, d.Commands.Latencies.Max, d.Commands.Sent, d.Commands.Errors)
 	fmt.Printf("  gate checks          %8d      p50 %.2f ms  p99 %.2f ms\n", d.GateCount, d.GateChecks.P50, d.GateChecks.P99)
+	if l := r.RightsLists; l != nil {
+		fmt.Printf("  rights-list pages    %8d      p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%.0f/s, %d errors)\n",
+			l.Sent, l.Latencies.P50, l.Latencies.P99, l.Latencies.Max, l.Achieved, l.Errors)
+		for _, k := range slices.Sorted(maps.Keys(l.ByKind)) {
+			fmt.Printf("    %-18s %8d      p50 %.2f ms  p99 %.2f ms  max %.2f ms\n", k, l.Counts[k], l.ByKind[k].P50, l.ByKind[k].P99, l.ByKind[k].Max)
+		}
+		if l.FirstErr != "" {
+			fmt.Printf("    first error: %s\n", l.FirstErr)
+		}
+	}
 	fmt.Printf("  containers           %8d started, %d picked up, %d commands refused on purpose\n", d.Containers, d.Completed, d.Rejected)
 	if r.ServerCPU > 0 {
 		fmt.Printf("  server               %8.2f cores busy on average, peak RSS %.0f MB\n", r.ServerCPU, r.ServerPeakMB)
