@@ -7,16 +7,16 @@ import (
 )
 
 // Outbox is the notification channels of the companies and the queue of webhook deliveries made
-// from the notifications that Apply commits (SPEC.md "Notifications", issue 5). It is a separate
-// interface, not part of Store yet: a store offers it when it can (store/sqlite does), and the
-// shared suite for it is storetest.RunOutbox.
+// from the notifications that Apply commits (SPEC.md "Notifications", issue 5). Both stores offer
+// it; the shared suite for it is storetest.RunOutbox. It is a separate interface from Store so
+// that a store without webhooks stays a Store (its companies pull notifications).
 //
-// How a notification becomes deliveries: Apply leaves every notification it commits waiting for
-// dispatch, in the command's own transaction (store/sqlite keeps their seqs in a table that a
-// trigger on notifications fills). DispatchNotifications takes waiting notifications, marks them
-// dispatched and makes, in the same transaction, one Delivery per channel that wants it
-// (Channel.Wants). Nothing is found by a seq cursor: with concurrent writers, seqs do not commit
-// in order.
+// How a notification becomes deliveries: whatever Apply commits waits for dispatch without the
+// command doing anything more (store/sqlite: a trigger fills a table of waiting seqs in the
+// command's transaction; store/postgres: a cursor over seqs that only moves up to the seq horizon,
+// below which every seq is committed or never will be). DispatchNotifications takes waiting
+// notifications, marks them dispatched and makes, in the same transaction, one Delivery per
+// channel that wants it (Channel.Wants).
 //
 // Order: the deliveries of one channel and one container (equipment number) form a queue in
 // notification seq order (a container's commands are serialised, so its seqs are in commit order).
@@ -31,13 +31,10 @@ import (
 // The store keeps the rules of neither back-off nor dead-lettering: the caller decides each
 // attempt's outcome (DeliveryResult) and the store records it.
 //
-// For a store with concurrent writers (PostgreSQL): the waiting notifications must be written in
-// Apply's own transaction (a trigger on notifications does it without touching the write path);
-// DispatchNotifications must run one at a time across nodes (a transaction-scoped advisory lock),
-// since a delivery is made a queue head or blocked by looking at what its queue holds, which two
-// concurrent dispatches would each not see of the other; a container's notifications then come to
-// the dispatcher in seq order, which is their commit order. Claims can run concurrently with
-// FOR UPDATE SKIP LOCKED on the ready rows.
+// With concurrent writers (several nodes on PostgreSQL), dispatches run one at a time, in seq
+// order; a dispatch that makes a delivery blocked behind a pending head, and an outcome that ends
+// that head and unblocks the next, must see each other (store/postgres locks the queue for both),
+// or the new delivery would wait behind a head that is gone.
 type Outbox interface {
 	// CreateChannel stores a new channel; ErrConflict when its ID exists.
 	CreateChannel(ctx context.Context, c Channel) error

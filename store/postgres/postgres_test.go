@@ -254,3 +254,10 @@ func TestPanickingDecide(t *testing.T) {
 		t.Errorf("the panicking op left %d audit records", len(a))
 	}
 }
+
+func TestOutbox(t *testing.T) {
+	storetest.RunOutbox(t, func(t *testing.T) storetest.OutboxStore {
+		s, _ := openFresh(t, Options{})
+		return s
+	})
+}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -19,9 +18,9 @@ var _ store.Outbox = (*Store)(nil)
 
 // CreateChannel implements store.Outbox; ErrConflict when the channel id exists.
 func (s *Store) CreateChannel(ctx context.Context, c store.Channel) error {
-	types, auth, err := channelJSON(c)
+	types, auth, err := store.ChannelColumns(c)
 	if err != nil {
-		return err
+		return fmt.Errorf("store/sqlite: %w", err)
 	}
 	_, err = s.w.ExecContext(ctx, `INSERT INTO notification_channels (channel_id, company_id, name, url, types, auth,
     sealed, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -31,9 +30,9 @@ func (s *Store) CreateChannel(ctx context.Context, c store.Channel) error {
 
 // UpdateChannel implements store.Outbox.
 func (s *Store) UpdateChannel(ctx context.Context, c store.Channel) error {
-	types, auth, err := channelJSON(c)
+	types, auth, err := store.ChannelColumns(c)
 	if err != nil {
-		return err
+		return fmt.Errorf("store/sqlite: %w", err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE notification_channels SET name = ?, url = ?, types = ?, auth = ?, sealed = ?,
     updated_at = ? WHERE channel_id = ? AND company_id = ?`,
@@ -93,22 +92,6 @@ func scanChannels(rows *sql.Rows, err error) ([]store.Channel, error) {
 	return out, nil
 }
 
-func channelJSON(c store.Channel) (types, auth string, err error) {
-	t := c.Types
-	if t == nil {
-		t = []string{}
-	}
-	b, err := json.Marshal(t)
-	if err != nil {
-		return "", "", fmt.Errorf("store/sqlite: channel types: %w", err)
-	}
-	a, err := json.Marshal(c.Auth)
-	if err != nil {
-		return "", "", fmt.Errorf("store/sqlite: channel auth: %w", err)
-	}
-	return string(b), string(a), nil
-}
-
 func scanChannel(row interface{ Scan(...any) error }) (store.Channel, error) {
 	var c store.Channel
 	var types, auth string
@@ -119,14 +102,8 @@ func scanChannel(row interface{ Scan(...any) error }) (store.Channel, error) {
 		}
 		return c, fmt.Errorf("store/sqlite: notification channel: %w", err)
 	}
-	if err := json.Unmarshal([]byte(types), &c.Types); err != nil {
-		return c, fmt.Errorf("store/sqlite: channel %s types: %w", c.ID, err)
-	}
-	if len(c.Types) == 0 {
-		c.Types = nil
-	}
-	if err := json.Unmarshal([]byte(auth), &c.Auth); err != nil {
-		return c, fmt.Errorf("store/sqlite: channel %s auth: %w", c.ID, err)
+	if err := store.SetChannelColumns(&c, types, auth); err != nil {
+		return c, fmt.Errorf("store/sqlite: %w", err)
 	}
 	c.CreatedAt, c.UpdatedAt = fromNanos(createdAt), fromNanos(updatedAt)
 	return c, nil

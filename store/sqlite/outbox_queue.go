@@ -5,11 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/portlight/portlight/store"
 )
@@ -21,27 +17,6 @@ import (
 // rare ones (replay, release, retry now) are short transactions on the writer connection.
 // The literal 0s in the statements (status = 0, NOT blocked) are on purpose: SQLite uses a partial
 // index only when the query repeats its WHERE terms, which a bound parameter would not.
-
-// newDeliveryID makes the stable id of a delivery, sent as webhook-id on every attempt. It is a
-// UUID version 7, which grows with time: new ids go to the end of the primary key's index instead
-// of to a random page of it, which would cost a page of WAL per delivery once the index outgrows
-// the cache.
-func newDeliveryID() string {
-	id, err := uuid.NewV7()
-	if err != nil {
-		id = uuid.New()
-	}
-	return "msg_" + strings.ReplaceAll(id.String(), "-", "")
-}
-
-// orderingKey is the queue a notification's deliveries wait in on each channel: its container's,
-// or one of its own when it concerns no container.
-func orderingKey(n *store.StoredNotification) string {
-	if n.EquipmentNumber != "" {
-		return n.EquipmentNumber
-	}
-	return "#" + strconv.FormatInt(n.Seq, 10)
-}
 
 // inWriter runs fn in the writer goroutine's next group transaction and returns once that is
 // committed. fn may run twice (when its group fails, each request is retried alone): it must start
@@ -131,7 +106,7 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, r store.DispatchRequest,
 			if !c.Wants(n) {
 				continue
 			}
-			q := queue{c.ID, orderingKey(n)}
+			q := queue{c.ID, store.OrderingKey(n)}
 			blocked := queued[q]
 			if !blocked {
 				if err := pending.QueryRowContext(ctx, q.channel, q.key).Scan(&blocked); err != nil {
@@ -139,7 +114,7 @@ func (s *Store) fanOut(ctx context.Context, tx *sql.Tx, r store.DispatchRequest,
 				}
 				queued[q] = true
 			}
-			if _, err := insert.ExecContext(ctx, newDeliveryID(), c.ID, n.Seq, q.key, blocked, now, expires, now); err != nil {
+			if _, err := insert.ExecContext(ctx, store.NewDeliveryID(), c.ID, n.Seq, q.key, blocked, now, expires, now); err != nil {
 				return fmt.Errorf("store/sqlite: dispatch: %w", err)
 			}
 			counts[c.ID]++

@@ -52,6 +52,7 @@ func RunOutbox(t *testing.T, open func(t *testing.T) OutboxStore) {
 		{"DeliveriesListAndPaging", testDeliveriesList},
 		{"DeleteChannelDropsDeliveries", testDeleteChannelDeliveries},
 		{"StatsAndPrune", testStatsAndPrune},
+		{"ConcurrentPipeline", testConcurrentPipeline},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)
