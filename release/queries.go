@@ -198,28 +198,78 @@ type ListBody struct {
 	ReleaseRights []RightView `json:"releaseRights"`
 }
 
+// ListIndex is the part of a ListFilter a store can select rights by, through its indexes, so
+// that a page of a long list costs a page and not the whole list: the container (a filter of a
+// whole equipment number: a stored one has 11 characters, so "contains" is "equals") and whether
+// a transfer awaits its answer (status 0, Active, and 1, Pending: see matchListStatus).
+type ListIndex struct {
+	EquipmentNumber string // the whole equipment number, in capitals; "" selects every container
+	Pending         *bool  // nil selects both
+}
+
+// Index returns what of f a store can select by, and whether that is all of f: then the store's
+// selection, cut to a page, is the page; otherwise the rights it selects are only candidates for
+// ListRights to filter.
+func (f ListFilter) Index() (ListIndex, bool) {
+	var ix ListIndex
+	rest := f
+	if eq := strings.ToUpper(f.EquipmentNumber); len(eq) == 11 {
+		ix.EquipmentNumber, rest.EquipmentNumber = eq, ""
+	}
+	if f.Status != nil && (*f.Status == ListStatusActive || *f.Status == ListStatusPending) {
+		pending := *f.Status == ListStatusPending
+		ix.Pending, rest.Status = &pending, nil
+	}
+	return ix, rest == (ListFilter{})
+}
+
 // ListRights answers "Get list of Release Rights assigned to my company": of candidates (the rights
 // the store found for the sender), those assigned to it that pass the filter, one page of them,
 // as one notification to the sender. The sender sees nothing that is not assigned to it.
 // A page or pageSize below 1 (not given) reads as the seeds' defaults, 1 and 25, rather than
 // dividing by zero.
 func ListRights(candidates []*Right, f ListFilter, page, pageSize int, m Meta) Notification {
-	if page < 1 {
-		page = 1
-	}
-	if pageSize < 1 {
-		pageSize = 25
-	}
+	page, pageSize = listDefaults(page, pageSize)
 	var hits []*Right
 	for _, r := range candidates {
 		if r.AssignedTo(m.Sender.NxtEntityID) && f.Match(r, m.Now) {
 			hits = append(hits, r)
 		}
 	}
-	body := ListBody{Page: page, PageSize: pageSize, TotalRows: len(hits), ReleaseRights: []RightView{}}
-	body.TotalPages = (len(hits) + pageSize - 1) / pageSize
-	for i := (page - 1) * pageSize; i >= 0 && i < len(hits) && i < page*pageSize; i++ {
-		body.ReleaseRights = append(body.ReleaseRights, hits[i].View(m.Now))
+	lo, hi := min(len(hits), (page-1)*pageSize), min(len(hits), page*pageSize)
+	return listAnswer(hits[lo:hi], len(hits), page, pageSize, m)
+}
+
+// ListPage answers the same question when the store already selected the page: rights are the
+// page (what a filter whose Index is whole selects, from (page-1)*pageSize on), total how many the
+// whole selection holds. A right not assigned to the sender is still never shown.
+func ListPage(rights []*Right, total, page, pageSize int, m Meta) Notification {
+	page, pageSize = listDefaults(page, pageSize)
+	shown := make([]*Right, 0, min(len(rights), pageSize))
+	for _, r := range rights {
+		if r.AssignedTo(m.Sender.NxtEntityID) && len(shown) < pageSize {
+			shown = append(shown, r)
+		}
+	}
+	return listAnswer(shown, total, page, pageSize, m)
+}
+
+func listDefaults(page, pageSize int) (int, int) {
+	if page < 1 {
+		page = 1
+	}
+	if pageSize < 1 {
+		pageSize = 25
+	}
+	return page, pageSize
+}
+
+// listAnswer is the ReleaseRightsList notification of one page of total rows.
+func listAnswer(page []*Right, total, pageNo, pageSize int, m Meta) Notification {
+	body := ListBody{Page: pageNo, PageSize: pageSize, TotalRows: total, ReleaseRights: make([]RightView, 0, len(page))}
+	body.TotalPages = (total + pageSize - 1) / pageSize
+	for _, r := range page {
+		body.ReleaseRights = append(body.ReleaseRights, r.View(m.Now))
 	}
 	n := &notifier{m: m}
 	n.tell(TypeReleaseRight, EventReleaseRightsList, "", nil, body, m.Sender.NxtEntityID)

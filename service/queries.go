@@ -15,14 +15,26 @@ import (
 // page of the caller's rights, filtered, delivered as a notification to the caller only.
 func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f release.ListFilter, page, pageSize int, externalRef *string, body []byte) (Receipt, error) {
 	port = normalisePort(port)
-	candidates, err := s.store.RightsAssignedTo(ctx, caller.Company.NxtEntityID, port)
+	// A filter the store can select by whole is answered with the page the store cut (a page of a
+	// long list costs a page); any other filter reads the selection and the core filters it.
+	ix, whole := f.Index()
+	q := store.RightsQuery{CompanyID: caller.Company.NxtEntityID, PortLoCode: port, ListIndex: ix}
+	if whole {
+		q.Offset, q.Limit = (max(page, 1)-1)*pageSize, pageSize
+	}
+	rights, total, err := s.store.RightsAssignedTo(ctx, q)
 	if err != nil {
 		return Receipt{}, Internal(err)
 	}
 	now := s.now().UTC()
 	receipt := Receipt{PublicReferenceID: uuid.NewString(), ExternalReferenceID: externalRef}
 	meta := release.Meta{Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef, Sender: caller.Company.Party()}
-	answer := release.ListRights(candidates, f, page, pageSize, meta)
+	var answer release.Notification
+	if whole {
+		answer = release.ListPage(rights, total, page, pageSize, meta)
+	} else {
+		answer = release.ListRights(rights, f, page, pageSize, meta)
+	}
 	op := store.Op{
 		PortLoCode: port,
 		Decide: func(*release.Container) release.Outcome {

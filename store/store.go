@@ -79,6 +79,14 @@ type NotificationQuery struct {
 	Limit             int
 }
 
+// RightsQuery asks for a company's rights list in a port, or one page of it.
+type RightsQuery struct {
+	CompanyID  string
+	PortLoCode string
+	release.ListIndex
+	Offset, Limit int
+}
+
 // ContainerRef names one container.
 type ContainerRef struct {
 	PortLoCode      string
@@ -101,8 +109,10 @@ type Store interface {
 	// Container returns the live rights of one container (see release.LiveWindow) as of now, and
 	// its facts (release.Facts, as the last Outcome.Facts that concerned it left them).
 	Container(ctx context.Context, portLoCode, equipmentNumber string, now time.Time) (*release.Container, error)
-	// RightsAssignedTo returns the rights a company owns or has pending in a port, not deleted.
-	RightsAssignedTo(ctx context.Context, companyID, portLoCode string) ([]*release.Right, error)
+	// RightsAssignedTo returns the rights a company owns or has pending in a port, not deleted,
+	// that q's ListIndex selects, oldest first (by creation time, then release id), from q.Offset
+	// on and at most q.Limit of them (0: all), and how many the whole selection holds.
+	RightsAssignedTo(ctx context.Context, q RightsQuery) (rights []*release.Right, total int, err error)
 	// Notifications returns the notifications matching q.
 	Notifications(ctx context.Context, q NotificationQuery) ([]StoredNotification, error)
 	// NotificationReceivers returns the companies notified under one publicReferenceId.

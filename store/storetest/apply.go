@@ -176,8 +176,8 @@ func testOpWithoutContainer(t *testing.T, w *world) {
 	if c := w.container(Port, stray.Key.EquipmentNumber, base); len(c.Rights) != 0 {
 		t.Errorf("a right changed by an op without container was stored")
 	}
-	if rs, err := w.s.RightsAssignedTo(w.ctx, Forwarder.NxtEntityID, Port); err != nil || len(rs) != 0 {
-		t.Errorf("RightsAssignedTo after an op without container: %d rights, %v", len(rs), err)
+	if rs, total, err := w.s.RightsAssignedTo(w.ctx, store.RightsQuery{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port}); err != nil || len(rs) != 0 || total != 0 {
+		t.Errorf("RightsAssignedTo after an op without container: %d rights of %d, %v", len(rs), total, err)
 	}
 	if a := w.auditTrail(m.PublicReferenceID, ""); len(a) != 1 || a[0].EquipmentNumber != "" || a[0].Action != "ListReleaseRights" {
 		t.Errorf("audit trail %+v, want the one ListReleaseRights record", a)

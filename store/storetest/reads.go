@@ -85,32 +85,52 @@ func testRightsAssignedTo(t *testing.T, w *world) {
 	w.accepted(CommandOp(Port, EquipmentNumber(33), del, w.meta(Agent, at(6))))
 	r5 := w.release(OtherPort, EquipmentNumber(34), "R5", &Forwarder, at(7))
 
+	yes, no := true, false
 	for _, tc := range []struct {
 		company, port string
+		ix            release.ListIndex
+		offset, limit int
 		want          []*release.Right
+		total         int
 	}{
-		{Forwarder.NxtEntityID, Port, []*release.Right{r2, r3}},
-		{Agent.NxtEntityID, Port, []*release.Right{r1, r2}},
-		{Forwarder.NxtEntityID, OtherPort, []*release.Right{r5}},
-		{Agent.NxtEntityID, OtherPort, []*release.Right{r5}},
-		{Haulier.NxtEntityID, Port, nil},
-		{Operator.NxtEntityID, Port, nil},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{}, 0, 0, []*release.Right{r2, r3}, 2},
+		{Agent.NxtEntityID, Port, release.ListIndex{}, 0, 0, []*release.Right{r1, r2}, 2},
+		{Forwarder.NxtEntityID, OtherPort, release.ListIndex{}, 0, 0, []*release.Right{r5}, 1},
+		{Agent.NxtEntityID, OtherPort, release.ListIndex{}, 0, 0, []*release.Right{r5}, 1},
+		{Haulier.NxtEntityID, Port, release.ListIndex{}, 0, 0, nil, 0},
+		{Operator.NxtEntityID, Port, release.ListIndex{}, 0, 0, nil, 0},
+		// Pages: the total is the whole selection's.
+		{Forwarder.NxtEntityID, Port, release.ListIndex{}, 0, 1, []*release.Right{r2}, 2},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{}, 1, 1, []*release.Right{r3}, 2},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{}, 2, 1, nil, 2},
+		// Pending (to the company, or from it to another) or not.
+		{Forwarder.NxtEntityID, Port, release.ListIndex{Pending: &yes}, 0, 0, []*release.Right{r2}, 1},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{Pending: &no}, 0, 0, []*release.Right{r3}, 1},
+		{Agent.NxtEntityID, Port, release.ListIndex{Pending: &yes}, 0, 0, []*release.Right{r2}, 1},
+		{Agent.NxtEntityID, Port, release.ListIndex{Pending: &no}, 0, 10, []*release.Right{r1}, 1},
+		// One container, by its whole equipment number.
+		{Agent.NxtEntityID, Port, release.ListIndex{EquipmentNumber: EquipmentNumber(31)}, 0, 25, []*release.Right{r2}, 1},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{EquipmentNumber: EquipmentNumber(31), Pending: &yes}, 0, 0, []*release.Right{r2}, 1},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{EquipmentNumber: EquipmentNumber(31), Pending: &no}, 0, 0, nil, 0},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{EquipmentNumber: EquipmentNumber(30)}, 0, 0, nil, 0},
+		{Forwarder.NxtEntityID, Port, release.ListIndex{EquipmentNumber: EquipmentNumber(33)}, 0, 0, nil, 0}, // deleted
 	} {
-		got, err := w.s.RightsAssignedTo(w.ctx, tc.company, tc.port)
+		q := store.RightsQuery{CompanyID: tc.company, PortLoCode: tc.port, ListIndex: tc.ix, Offset: tc.offset, Limit: tc.limit}
+		got, total, err := w.s.RightsAssignedTo(w.ctx, q)
 		if err != nil {
-			t.Fatalf("RightsAssignedTo(%s, %s): %v", tc.company, tc.port, err)
+			t.Fatalf("RightsAssignedTo(%+v): %v", q, err)
 		}
-		if g, want := releaseIDs(got), releaseIDs(tc.want); !slices.Equal(g, want) {
-			t.Errorf("RightsAssignedTo(%s, %s) = %v, want %v", tc.company, tc.port, g, want)
+		if g, want := releaseIDs(got), releaseIDs(tc.want); !slices.Equal(g, want) || total != tc.total {
+			t.Errorf("RightsAssignedTo(%+v) = %v of %d, want %v of %d", q, g, total, want, tc.total)
 		}
 		for _, r := range got {
 			if !r.AssignedTo(tc.company) {
-				t.Errorf("RightsAssignedTo(%s, %s) returned %s, owned by %s", tc.company, tc.port, r.ReleaseID, r.Owner.NxtEntityID)
+				t.Errorf("RightsAssignedTo(%+v) returned %s, owned by %s", q, r.ReleaseID, r.Owner.NxtEntityID)
 			}
 		}
 	}
 	// The rights come back in their current state.
-	rs, _ := w.s.RightsAssignedTo(w.ctx, Forwarder.NxtEntityID, Port)
+	rs, _, _ := w.s.RightsAssignedTo(w.ctx, store.RightsQuery{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port})
 	for _, r := range rs {
 		if r.ReleaseID == r3.ReleaseID && (r.Owner.NxtEntityID != Forwarder.NxtEntityID || r.Status != release.StatusAccepted) {
 			t.Errorf("accepted right read back owned by %s with status %s", r.Owner.NxtEntityID, r.Status)
