@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/portlight/portlight/client"
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/internal/pgtest"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/sandbox"
@@ -87,13 +89,19 @@ func databaseFor(t *testing.T, dataDir string) string {
 	return u
 }
 
-// skipWithoutWebhooks skips a test of notification channels on a store that has no webhook outbox
-// (store.Outbox): the PostgreSQL store, for now.
-func skipWithoutWebhooks(t *testing.T) {
+// secretKeyFor is the key file that seals the notification channels' secrets on database dbURL:
+// every node of one database must share it (`--secret-key-file`, required with PostgreSQL).
+func secretKeyFor(t *testing.T, dbURL string) string {
 	t.Helper()
-	if onPostgres() {
-		t.Skip("SKIPPING on PostgreSQL: store/postgres has no webhook outbox (store.Outbox) yet, so notification channels are off there")
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		t.Fatal(err)
 	}
+	path := filepath.Join(filepath.Dir(binary), "keys", strings.Trim(u.Path, "/")+".key")
+	if _, err := delivery.LoadOrCreateKey(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // startNode runs `portlight serve --sandbox --addr 127.0.0.1:0` on dataDir (and its database, see
@@ -107,6 +115,9 @@ func startNode(t *testing.T, dataDir string, extraArgs ...string) *node {
 func startNodeOn(t *testing.T, dataDir, dbURL string, extraArgs ...string) *node {
 	t.Helper()
 	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dataDir}, extraArgs...)
+	if dbURL != "" {
+		args = append(args, "--secret-key-file", secretKeyFor(t, dbURL))
+	}
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(os.Environ(), "PORTLIGHT_DATABASE_URL="+dbURL)
 	out, err := cmd.StdoutPipe()

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/client"
 	"github.com/portlight/portlight/internal/pgtest"
 	"github.com/portlight/portlight/release"
@@ -101,13 +102,16 @@ func (c *cluster) send(i int, sender, eq, action string, body map[string]any) *c
 //   - every answered command was applied once (one audit record) and its notifications are stored
 //     once per receiver, and pulled by them;
 //   - a right due for expiry is expired once, not once per node;
+//   - every company's webhook got each of its notifications once (or again under the same
+//     webhook-id, when the killed node had sent it), in order per container;
 //   - the rate limit holds across the nodes.
 func TestSeveralNodes(t *testing.T) {
 	if !onPostgres() {
 		t.Skip("SKIPPING: the several-nodes test runs on PostgreSQL only: set " + envDatabase + "=postgres")
 	}
 	const limit = 200 // a minute per subscription: the storm stays below it, the last check goes above
-	c := startCluster(t, 3, "--expiry-interval", "100ms", "--rate-limit", fmt.Sprint(limit))
+	c := startCluster(t, 3, "--expiry-interval", "100ms", "--rate-limit", fmt.Sprint(limit), "--webhook-timeout", "1s")
+	hooks := clusterHooks(t, c)
 	const containers = 10
 	var eqs []string
 	for range containers {
@@ -217,7 +221,8 @@ func TestSeveralNodes(t *testing.T) {
 	}
 	checkAnswered(t, c, st, sent, eqs)
 	checkExpiredOnce(t, st, expiring)
-	checkRateLimitAcrossNodes(t, c, alive, limit)
+	checkWebhooksOnce(t, c, hooks, append(eqs, expiring...))
+	checkRateLimitAcrossNodes(t, c, st, alive, limit)
 }
 
 // checkContainer: the container has one right (the three Releases made one), its chain of custody
@@ -418,12 +423,18 @@ func checkExpiredOnce(t *testing.T, st store.Store, eqs []string) {
 // checkRateLimitAcrossNodes: a subscription calling the nodes in turn gets about limit calls a
 // minute in all, not limit per node. The nodes share their counts every 200 ms, so the calls of
 // the last interval may pass beyond the limit: at a hundred calls a second, a few dozen at most.
-func checkRateLimitAcrossNodes(t *testing.T, c *cluster, nodes []int, limit int) {
+// The subscription is a new one of its own, which no other check has called with.
+func checkRateLimitAcrossNodes(t *testing.T, c *cluster, st store.Store, nodes []int, limit int) {
 	t.Helper()
 	calls := limit * 3 / 2 // on one node, or without sharing, every one would pass
+	key, err := admin.New(st, time.Now).CreateSubscriptionKey(bg(), RP2, "rate limit check")
+	if err != nil {
+		t.Fatal(err)
+	}
 	ps := make([]*client.Client, len(nodes))
 	for i, n := range nodes {
 		ps[i] = c.nodes[n].party(t, RP2)
+		ps[i].SubscriptionKey = key.SubscriptionKey
 	}
 	statuses := map[int]int{}
 	tick := time.NewTicker(10 * time.Millisecond)
