@@ -3,7 +3,7 @@ package bench
 import (
 	"context"
 	"fmt"
-	"strconv"
+	"net/http"
 	"time"
 
 	"github.com/portlight/portlight/release"
@@ -104,9 +104,12 @@ func (p *Port) releaseBody(eq, releaseTo string) []byte {
 	return append(b, '}')
 }
 
-// rightItem is one item of a bulk release-right call for eq, from one company to another.
-func (p *Port) rightItem(b []byte, eq, from, to string) []byte {
-	b = append(b, `{"equipmentNumber":"`...)
+// rightBody is the single release-right call on eq, from one company to another, encoded by hand.
+func (p *Port) rightBody(eq, action, from, to string) []byte {
+	b := make([]byte, 0, 400)
+	b = append(b, `{"actionType":"`...)
+	b = append(b, action...)
+	b = append(b, `","equipmentNumber":"`...)
 	b = append(b, eq...)
 	b = append(b, `","billOfLadingNumbers":["BL-`...)
 	b = append(b, eq...)
@@ -121,50 +124,6 @@ func (p *Port) rightItem(b []byte, eq, from, to string) []byte {
 	return append(b, `"}}`...)
 }
 
-// bulkCall is one bulk release-right call: who sends it and its body.
-type bulkCall struct {
-	as   string
-	body []byte
-	n    int
-}
-
-// bulkCalls groups the containers of the history that reach stage `from` or further into bulk
-// calls of at most size items, one actor per call; item(i) gives the actor, the releaseFrom and
-// the releaseTo of container i.
-func (p *Port) bulkCalls(n, size, minStage int, action string, item func(historyShape) (as, from, to string)) []bulkCall {
-	open := map[string]*bulkCall{}
-	var out []bulkCall
-	flush := func(c *bulkCall) {
-		c.body = append(c.body, "]}"...)
-		out = append(out, *c)
-	}
-	for i := range n {
-		s := shapeOf(i)
-		if s.stage < minStage {
-			continue
-		}
-		as, from, to := item(s)
-		c := open[as]
-		if c == nil {
-			c = &bulkCall{as: as, body: []byte(`{"portLoCode":"` + p.Creds.PortLoCode + `","actionType":"` + action + `","releaseRights":[`)}
-			open[as] = c
-		} else {
-			c.body = append(c.body, ',')
-		}
-		c.body = p.rightItem(c.body, p.HistoryContainer(i), from, to)
-		if c.n++; c.n == size {
-			flush(c)
-			delete(open, as)
-		}
-	}
-	for _, as := range []string{ShippingAgent, secondAgent, Forwarder, secondForwarder, Haulier, secondHaulier} {
-		if c := open[as]; c != nil {
-			flush(c)
-		}
-	}
-	return out
-}
-
 // HistoryResult is what storing a history took.
 type HistoryResult struct {
 	Steps    []Result `json:"steps"`
@@ -174,15 +133,14 @@ type HistoryResult struct {
 	Rate float64 `json:"commandsPerSecond"`
 }
 
-// bulkSize is the items of one preload bulk call (the API takes up to 1,000).
-const bulkSize = 500
-
 // StoreHistory stores the history of n containers through the public API, as the port's companies
 // would have built it before the measured day: both shipping agents release (30% of them to a
 // forwarder at once: the seed's releaseTo), the forwarders accept half of what reached them and
-// pass a third of that on to a transport operator, who accepts (the bulk release-rights call, as
-// an integrator catching up does). Every company then has a rights list of its own: see
-// historyShape for the split.
+// pass a third of that on to a transport operator, who accepts. Every company then has a rights
+// list of its own: see historyShape for the split. Each step is one call per container: the bulk
+// release-rights call would be fewer calls, but it stores its whole body in the audit record of
+// every item (a call of 500 items writes 500 copies of 150 KB), which no integrator's history
+// looks like and the disk cannot hold for a million.
 func StoreHistory(ctx context.Context, p *Port, n, workers int) (HistoryResult, error) {
 	if n > MaxHistory {
 		return HistoryResult{}, fmt.Errorf("a stored history holds at most %d containers", MaxHistory)
@@ -214,19 +172,22 @@ func StoreHistory(ctx context.Context, p *Port, n, workers int) (HistoryResult, 
 		{"preload haulier accepts", stageHaulier, "Accept", func(s historyShape) (string, string, string) { return s.haulier, s.forwarder, s.haulier }},
 	}
 	for _, ph := range phases {
-		calls := p.bulkCalls(n, bulkSize, ph.minStage, ph.action, ph.item)
-		items := 0
-		for _, c := range calls {
-			items += c.n
+		var todo []int
+		for i := range n {
+			if shapeOf(i).stage >= ph.minStage {
+				todo = append(todo, i)
+			}
 		}
-		// A bulk call is many commands: a few callers keep the writer's groups full.
-		r := RunCount(ctx, ph.name+" (bulk)", len(calls), min(workers, 8), func(ctx context.Context, i int) error {
-			_, resp, err := p.As(calls[i].as).ReleaseRights(ctx, p.Creds.PortLoCode, calls[i].body, "")
+		r := RunCount(ctx, ph.name, len(todo), workers, func(ctx context.Context, k int) error {
+			i := todo[k]
+			as, from, to := ph.item(shapeOf(i))
+			eq := p.HistoryContainer(i)
+			resp, err := p.As(as).Do(ctx, http.MethodPut, "/certified-pickup/v1/"+p.Creds.PortLoCode+"/containers/"+eq+"/import/release-rights",
+				nil, p.rightBody(eq, ph.action, from, to), "")
 			return expect202(resp, err)
 		})
-		r.Name += " ×" + strconv.Itoa(bulkSize)
 		h.Steps = append(h.Steps, r)
-		h.Commands += items
+		h.Commands += r.Sent
 		if r.Errors > 0 {
 			return h, fmt.Errorf("%s: %d errors, first: %s", ph.name, r.Errors, r.FirstErr)
 		}

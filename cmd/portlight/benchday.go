@@ -63,7 +63,7 @@ func benchPortDayCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&ceilings, "ceilings", true, "also measure the HTTP-only and store-only ceilings (with --start)")
 	cmd.Flags().StringVar(&report, "json", "", "also write the report as JSON to this file")
 	cmd.Flags().Float64Var(&list.Rate, "list-rate", 20, "rights-list pages asked per second during the day, beside the commands (0: none)")
-	cmd.Flags().IntVar(&preloadW, "preload-workers", 64, "concurrent callers of the preload")
+	cmd.Flags().IntVar(&preloadW, "preload-workers", 256, "concurrent callers of the preload")
 	cmd.Flags().IntVar(&serverPID, "server-pid", 0, "the server's process id, to report its CPU and memory when it was not started by --start")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
 		rep := portDayReport{Store: "sqlite", Cores: runtime.NumCPU(), Options: o, Ratios: map[string]float64{}}
