@@ -137,3 +137,56 @@ func testRightsAssignedTo(t *testing.T, w *world) {
 		}
 	}
 }
+
+// testRightsAssignedToPages: every page of a list, at every size, from its start or deep in it, is
+// that slice of the whole list, with the whole list's size, as rights are released, transferred,
+// accepted and deleted.
+func testRightsAssignedToPages(t *testing.T, w *world) {
+	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
+	yes, no := true, false
+	check := func(stage string) {
+		t.Helper()
+		for _, company := range []string{Agent.NxtEntityID, Forwarder.NxtEntityID} {
+			for _, ix := range []release.ListIndex{{}, {Pending: &yes}, {Pending: &no}} {
+				all, total, err := w.s.RightsAssignedTo(w.ctx, store.RightsQuery{CompanyID: company, PortLoCode: Port, ListIndex: ix})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if total != len(all) {
+					t.Errorf("%s: %s %+v: total %d, but %d rights", stage, company, ix, total, len(all))
+				}
+				for size := 1; size <= 4; size++ {
+					for offset := 0; offset <= len(all)+1; offset++ {
+						q := store.RightsQuery{CompanyID: company, PortLoCode: Port, ListIndex: ix, Offset: offset, Limit: size}
+						got, n, err := w.s.RightsAssignedTo(w.ctx, q)
+						if err != nil {
+							t.Fatal(err)
+						}
+						want := all[min(offset, len(all)):min(offset+size, len(all))]
+						if g, wt := releaseIDs(got), releaseIDs(want); !slices.Equal(g, wt) || n != total {
+							t.Errorf("%s: %+v = %v of %d, want %v of %d", stage, q, g, n, wt, total)
+						}
+					}
+				}
+			}
+		}
+	}
+	var eqs []string
+	for i := range 9 {
+		eq := EquipmentNumber(60 + i)
+		eqs = append(eqs, eq)
+		var to *release.Party
+		if i%3 == 0 {
+			to = &Forwarder
+		}
+		w.release(Port, eq, "R1", to, at(i))
+	}
+	check("released")
+	w.rightAction(release.ActionAccept, eqs[0], "R1", Agent, Forwarder, Forwarder, at(20))
+	w.rightAction(release.ActionTransfer, eqs[1], "R1", Agent, Agent, Forwarder, at(21))
+	check("accepted and transferred")
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(eqs[3], "R1")}
+	w.accepted(CommandOp(Port, eqs[3], del, w.meta(Agent, at(22))))
+	w.rightAction(release.ActionDecline, eqs[6], "R1", Agent, Forwarder, Forwarder, at(23))
+	check("deleted and declined")
+}

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ContainerHonoursLiveWindow", testLiveWindow},
 		{"ContainerKeepsDeletedRights", testDeletedRights},
 		{"RightsAssignedTo", testRightsAssignedTo},
+		{"RightsAssignedToPages", testRightsAssignedToPages},
 		{"NotificationsFilters", testNotificationFilters},
 		{"NotificationsPaging", testNotificationPaging},
 		{"NotificationsPagingBesideWriters", testPagingBesideWriters},
