@@ -56,7 +56,8 @@ func TestRightsListBenchmarkRuns(t *testing.T) {
 	p := startSandbox(t)
 	ctx := context.Background()
 	const n = 400
-	h, err := StoreHistory(ctx, p, n, 16)
+	hist := p.NewHistory(n)
+	h, err := StoreHistory(ctx, p, hist, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestRightsListBenchmarkRuns(t *testing.T) {
 	seen := map[string]bool{}
 	for range 200 {
 		company := listers[rng.IntN(len(listers))]
-		q, kind := p.listQuery(rng, company, totals[company], n)
+		q, kind := listQuery(rng, company, totals[company], hist)
 		if seen[kind] {
 			continue
 		}
@@ -93,7 +94,7 @@ func TestRightsListBenchmarkRuns(t *testing.T) {
 	if len(seen) != 4 {
 		t.Errorf("drew the kinds %v, want 4", seen)
 	}
-	r := RightsLists(ctx, p, totals, RightsListOptions{Rate: 50, Duration: 2 * time.Second, Workers: 4, History: n})
+	r := RightsLists(ctx, p, totals, RightsListOptions{Rate: 50, Duration: 2 * time.Second, Workers: 4, History: hist})
 	t.Log(r.Result, r.ByKind)
 	if r.Errors > 0 || r.Sent == 0 {
 		t.Errorf("rights lists: %d errors of %d (first: %s)", r.Errors, r.Sent, r.FirstErr)

@@ -23,7 +23,7 @@ type GateCheckOptions struct {
 // ready one, which must be allowed). It returns the preload and the measurement.
 func GateCheck(ctx context.Context, p *Port, o GateCheckOptions) ([]Result, error) {
 	var out []Result
-	history := max(0, o.Rights-o.Ready)
+	history := p.NewHistory(max(0, o.Rights-o.Ready))
 	h, err := StoreHistory(ctx, p, history, o.Workers)
 	out = append(out, h.Steps...)
 	if err != nil {
@@ -38,10 +38,10 @@ func GateCheck(ctx context.Context, p *Port, o GateCheckOptions) ([]Result, erro
 	}
 
 	checks := Run(ctx, "gate check", o.Rate, o.Duration, o.Workers, func(ctx context.Context, i int) error {
-		if o.Ready > 0 && (i%10 == 0 || history == 0) {
+		if o.Ready > 0 && (i%10 == 0 || history.N == 0) {
 			return p.GateCheck(ctx, p.Container(rand.IntN(o.Ready)), Haulier, true)
 		}
-		return p.GateCheck(ctx, p.HistoryContainer(rand.IntN(history)), Haulier, false)
+		return p.GateCheck(ctx, history.Container(rand.IntN(history.N)), Haulier, false)
 	})
 	return append(out, checks), nil
 }

@@ -17,14 +17,24 @@ const secondAgent = "NXT100000000002"
 // containers are category U, so the two never meet).
 const MaxHistory = 2_000_000
 
-// HistoryContainer returns the equipment number of the i-th container of the stored history.
-func (p *Port) HistoryContainer(i int) string {
+// History names the containers of a stored history: the first three letters of their owner code
+// (the run's) and how many there are.
+type History struct {
+	Owner string `json:"owner"`
+	N     int    `json:"containers"`
+}
+
+// NewHistory is the history of n containers of this run.
+func (p *Port) NewHistory(n int) History { return History{Owner: p.owner[:3], N: n} }
+
+// Container returns the equipment number of the i-th container of the history.
+func (h History) Container(i int) string {
 	category := byte('J')
 	if i >= 1_000_000 {
 		category = 'Z'
 	}
 	b := make([]byte, 0, 11)
-	b = append(b, p.owner[:3]...)
+	b = append(b, h.Owner[:3]...)
 	b = append(b, category)
 	b = fmt.Appendf(b, "%06d", i%1_000_000)
 	want, _, _ := release.CheckEquipmentNumber(string(b) + "0")
@@ -126,6 +136,7 @@ func (p *Port) rightBody(eq, action, from, to string) []byte {
 
 // HistoryResult is what storing a history took.
 type HistoryResult struct {
+	History  History  `json:"history"`
 	Steps    []Result `json:"steps"`
 	Commands int      `json:"commands"`
 	Seconds  float64  `json:"seconds"`
@@ -133,7 +144,7 @@ type HistoryResult struct {
 	Rate float64 `json:"commandsPerSecond"`
 }
 
-// StoreHistory stores the history of n containers through the public API, as the port's companies
+// StoreHistory stores the history of hist.N containers through the public API, as the port's companies
 // would have built it before the measured day: both shipping agents release (30% of them to a
 // forwarder at once: the seed's releaseTo), the forwarders accept half of what reached them and
 // pass a third of that on to a transport operator, who accepts. Every company then has a rights
@@ -141,19 +152,20 @@ type HistoryResult struct {
 // release-rights call would be fewer calls, but it stores its whole body in the audit record of
 // every item (a call of 500 items writes 500 copies of 150 KB), which no integrator's history
 // looks like and the disk cannot hold for a million.
-func StoreHistory(ctx context.Context, p *Port, n, workers int) (HistoryResult, error) {
+func StoreHistory(ctx context.Context, p *Port, hist History, workers int) (HistoryResult, error) {
+	n := hist.N
 	if n > MaxHistory {
 		return HistoryResult{}, fmt.Errorf("a stored history holds at most %d containers", MaxHistory)
 	}
 	start := time.Now()
-	var h HistoryResult
+	h := HistoryResult{History: hist}
 	releases := RunCount(ctx, "preload releases", n, workers, func(ctx context.Context, i int) error {
 		s := shapeOf(i)
 		to := ""
 		if s.stage >= stagePending {
 			to = s.forwarder
 		}
-		_, resp, err := p.As(s.agent).Ingest(ctx, p.releaseBody(p.HistoryContainer(i), to), "")
+		_, resp, err := p.As(s.agent).Ingest(ctx, p.releaseBody(hist.Container(i), to), "")
 		return expect202(resp, err)
 	})
 	h.Steps = append(h.Steps, releases)
@@ -181,7 +193,7 @@ func StoreHistory(ctx context.Context, p *Port, n, workers int) (HistoryResult, 
 		r := RunCount(ctx, ph.name, len(todo), workers, func(ctx context.Context, k int) error {
 			i := todo[k]
 			as, from, to := ph.item(shapeOf(i))
-			eq := p.HistoryContainer(i)
+			eq := hist.Container(i)
 			resp, err := p.As(as).Do(ctx, http.MethodPut, "/certified-pickup/v1/"+p.Creds.PortLoCode+"/containers/"+eq+"/import/release-rights",
 				nil, p.rightBody(eq, ph.action, from, to), "")
 			return expect202(resp, err)

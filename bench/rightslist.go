@@ -18,8 +18,8 @@ type RightsListOptions struct {
 	Duration time.Duration `json:"duration"` // how long to measure
 	Workers  int           `json:"workers"`  // concurrent callers
 	Seed     uint64        `json:"seed"`
-	// History is how many containers StoreHistory stored (0: none), for the equipment filter.
-	History int `json:"history"`
+	// History is what StoreHistory stored (N 0: none), for the equipment filter.
+	History History `json:"history"`
 }
 
 // listers are the companies that hold rights in a stored history and in the port day.
@@ -97,7 +97,7 @@ func (p *Port) listPage(ctx context.Context, company string, q url.Values, pull 
 // list), then paging through the whole list with larger pages (a nightly sync, any page alike),
 // looking a container up by its full equipment number, and the transfers waiting for an answer
 // (status 1, Pending). The kind is returned for the report.
-func (p *Port) listQuery(rng *rand.Rand, company string, total int, history int) (url.Values, string) {
+func listQuery(rng *rand.Rand, company string, total int, history History) (url.Values, string) {
 	switch k := rng.IntN(100); {
 	case k < 60:
 		return url.Values{"page": {"1"}}, "first page"
@@ -108,16 +108,16 @@ func (p *Port) listQuery(rng *rand.Rand, company string, total int, history int)
 		}
 		pages := max(1, (total+size-1)/size)
 		return url.Values{"page": {strconv.Itoa(1 + rng.IntN(pages))}, "pageSize": {strconv.Itoa(size)}}, "any page"
-	case k < 90 && history > 0:
+	case k < 90 && history.N > 0:
 		// A container this company holds: a few draws find one (every company holds a tenth or more).
-		i := rng.IntN(history)
+		i := rng.IntN(history.N)
 		for range 64 {
 			if holds(shapeOf(i).holders(), company) {
 				break
 			}
-			i = rng.IntN(history)
+			i = rng.IntN(history.N)
 		}
-		return url.Values{"page": {"1"}, "equipmentnumberfilter": {p.HistoryContainer(i)}}, "equipment"
+		return url.Values{"page": {"1"}, "equipmentnumberfilter": {history.Container(i)}}, "equipment"
 	default:
 		return url.Values{"page": {"1"}, "pageSize": {"100"}, "status": {"1"}}, "pending"
 	}
@@ -150,7 +150,7 @@ func RightsLists(ctx context.Context, p *Port, totals map[string]int, o RightsLi
 	res := Run(ctx, "rights list pages", o.Rate, o.Duration, max(1, o.Workers), func(ctx context.Context, _ int) error {
 		mu.Lock()
 		company := listers[rng.IntN(len(listers))]
-		q, kind := p.listQuery(rng, company, totals[company], o.History)
+		q, kind := listQuery(rng, company, totals[company], o.History)
 		mu.Unlock()
 		t := time.Now()
 		_, err := p.listPage(ctx, company, q, false)

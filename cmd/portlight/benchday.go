@@ -48,6 +48,7 @@ func benchPortDayCmd() *cobra.Command {
 		serverPID  int
 		list       bench.RightsListOptions
 		preloadW   int
+		histOwner  string
 	)
 	cmd := &cobra.Command{
 		Use:   "port-day",
@@ -64,6 +65,7 @@ func benchPortDayCmd() *cobra.Command {
 	cmd.Flags().StringVar(&report, "json", "", "also write the report as JSON to this file")
 	cmd.Flags().Float64Var(&list.Rate, "list-rate", 20, "rights-list pages asked per second during the day, beside the commands (0: none)")
 	cmd.Flags().IntVar(&preloadW, "preload-workers", 256, "concurrent callers of the preload")
+	cmd.Flags().StringVar(&histOwner, "history-owner", "", "the --containers history is already stored (without --start), by an earlier run whose report names this owner code: no preload")
 	cmd.Flags().IntVar(&serverPID, "server-pid", 0, "the server's process id, to report its CPU and memory when it was not started by --start")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
 		rep := portDayReport{Store: "sqlite", Cores: runtime.NumCPU(), Options: o, Ratios: map[string]float64{}}
@@ -93,15 +95,18 @@ func benchPortDayCmd() *cobra.Command {
 			}
 		}
 		p := bench.NewPort(creds)
-		if containers > 0 {
-			h, err := bench.StoreHistory(ctx, p, containers, preloadW)
+		hist := p.NewHistory(containers)
+		if histOwner != "" {
+			hist.Owner = histOwner
+		} else if containers > 0 {
+			h, err := bench.StoreHistory(ctx, p, hist, preloadW)
 			for _, r := range h.Steps {
 				fmt.Println(r)
 			}
 			if err != nil {
 				return err
 			}
-			fmt.Printf("preload: %d commands in %.0f s, %.0f /s\n", h.Commands, h.Seconds, h.Rate)
+			fmt.Printf("preload: %d commands in %.0f s, %.0f /s (history owner code %s)\n", h.Commands, h.Seconds, h.Rate, hist.Owner)
 			rep.Preload = &h
 		}
 		if list.Rate > 0 {
@@ -120,7 +125,7 @@ func benchPortDayCmd() *cobra.Command {
 		t0 := time.Now()
 		var lists sync.WaitGroup
 		if list.Rate > 0 {
-			list.Duration, list.Seed, list.History, list.Workers = o.Duration, o.Seed, containers, 16
+			list.Duration, list.Seed, list.History, list.Workers = o.Duration, o.Seed, hist, 16
 			lists.Go(func() {
 				r := bench.RightsLists(ctx, p, rep.ListTotals, list)
 				rep.RightsLists = &r
