@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/portlight/portlight/release"
@@ -59,21 +60,18 @@ func (s *Store) Container(ctx context.Context, portLoCode, equipmentNumber strin
 	return c, nil
 }
 
-// rightsListSQL is the statement of a rights-list query: its first row is (NULL, the size of the
-// whole selection), then (state, 0) for each right of the page, in one statement so that both come
-// from one snapshot. The selection has two branches, each through an index of its own (migration
-// 00003): the rights the company owns, and those pending to it and owned by another (the core never
-// transfers a right to its owner). Both indexes hold (created_at, release_id) in list order and
-// cover every condition, so counting and skipping to a page are index-only scans and the two
-// ordered branches are merged (Merge Append) without a sort; only the page's rows are read from
-// the table. $1 company, $2 port, $3 equipment number ('' for any), $4 limit (NULL: all),
-// $5 offset.
-func rightsListSQL(ix release.ListIndex) string {
+// rightsBranches are the two branches of a rights-list selection, each through an index of its
+// own (migration 00003): the rights the company owns, and those pending to it and owned by another
+// (the core never transfers a right to its owner; pendingTo is "" when ix leaves that branch out).
+// Both indexes hold (created_at, release_id) in list order and cover every condition, so counting
+// and skipping are index-only scans and the two ordered branches are merged (Merge Append) without
+// a sort. $1 company, $2 port, $3 equipment number ('' for any).
+func rightsBranches(ix release.ListIndex) (owned, pendingTo string) {
 	eq := ""
 	if ix.EquipmentNumber != "" {
 		eq = " AND equipment_number = $3"
 	}
-	owned := "owner_id = $1 AND port_lo_code = $2 AND NOT deleted" + eq
+	owned = "owner_id = $1 AND port_lo_code = $2 AND NOT deleted" + eq
 	switch {
 	case ix.Pending == nil:
 	case *ix.Pending:
@@ -81,48 +79,75 @@ func rightsListSQL(ix release.ListIndex) string {
 	default:
 		owned += " AND pending_to_id IS NULL"
 	}
-	count := "(SELECT count(*) FROM rights WHERE " + owned + ")"
-	page := "SELECT release_id, created_at FROM rights WHERE " + owned
 	if ix.Pending == nil || *ix.Pending {
-		pendingTo := "pending_to_id = $1 AND port_lo_code = $2 AND NOT deleted AND owner_id <> $1" + eq
-		count += " + (SELECT count(*) FROM rights WHERE " + pendingTo + ")"
-		page = "(" + page + ") UNION ALL (SELECT release_id, created_at FROM rights WHERE " + pendingTo + ")"
+		pendingTo = "pending_to_id = $1 AND port_lo_code = $2 AND NOT deleted AND owner_id <> $1" + eq
 	}
-	// "$3 IS NOT NULL" always holds: it gives $3 a type when no branch compares the equipment number.
-	return "SELECT NULL::bytea, " + count + ` WHERE $3::text IS NOT NULL
-UNION ALL
-(SELECT r.state, 0 FROM (` + page + ` ORDER BY created_at, release_id LIMIT $4 OFFSET $5) AS p
-JOIN rights AS r ON r.release_id = p.release_id)`
+	return owned, pendingTo
+}
+
+// rightsListSQL returns the statements of a selection: its size, and the state of one page ($4
+// limit, NULL for all; $5 offset) in list order and from the end. Only the page's rows are read
+// from the table. "$3 IS NOT NULL" always holds: it gives $3 a type when no branch compares the
+// equipment number (PostgreSQL refuses a parameter it cannot type).
+func rightsListSQL(ix release.ListIndex) (count, page, pageFromEnd string) {
+	owned, pendingTo := rightsBranches(ix)
+	count = "SELECT (SELECT count(*) FROM rights WHERE " + owned + ")"
+	sel := "SELECT release_id, created_at FROM rights WHERE " + owned
+	if pendingTo != "" {
+		count += " + (SELECT count(*) FROM rights WHERE " + pendingTo + ")"
+		sel = "(" + sel + ") UNION ALL (SELECT release_id, created_at FROM rights WHERE " + pendingTo + ")"
+	}
+	count += " WHERE $3::text IS NOT NULL"
+	pageOf := func(order string) string {
+		return "SELECT r.state FROM (" + sel + " ORDER BY " + order + " LIMIT $4 OFFSET $5) AS p JOIN rights AS r ON r.release_id = p.release_id WHERE $3::text IS NOT NULL"
+	}
+	return count, pageOf("created_at, release_id"), pageOf("created_at DESC, release_id DESC")
 }
 
 // RightsAssignedTo implements store.Store: the rights q.CompanyID owns or has pending in a port,
 // deleted ones excepted, as q's ListIndex selects them, one page (or all of them), and how many
-// the selection holds.
+// the selection holds. The size and the page are read in one read-only repeatable-read
+// transaction (one snapshot). A page in the second half of the list is read from its end:
+// skipping costs index entries, and this way at most half of them.
 func (s *Store) RightsAssignedTo(ctx context.Context, q store.RightsQuery) ([]*release.Right, int, error) {
+	countSQL, pageSQL, fromEndSQL := rightsListSQL(q.ListIndex)
+	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		return nil, 0, fmt.Errorf("store/postgres: rights assigned: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	eq := normalise(q.EquipmentNumber)
+	var total int64
+	if err := tx.QueryRow(ctx, countSQL, q.CompanyID, q.PortLoCode, eq).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store/postgres: rights assigned: count: %w", err)
+	}
 	var limit *int64
+	offset := int64(max(0, q.Offset))
 	if q.Limit > 0 {
 		l := int64(q.Limit)
 		limit = &l
+		switch {
+		case offset >= total:
+			return nil, int(total), tx.Commit(ctx)
+		case offset > total/2:
+			// From the end: the page is the `limit` rights before the last total-offset-limit.
+			offset, pageSQL = total-offset-l, fromEndSQL
+			if offset < 0 {
+				l, offset = l+offset, 0
+			}
+		}
 	}
-	rows, err := s.pool.Query(ctx, rightsListSQL(q.ListIndex), q.CompanyID, q.PortLoCode, normalise(q.EquipmentNumber), limit, int64(max(0, q.Offset)))
+	rows, err := tx.Query(ctx, pageSQL, q.CompanyID, q.PortLoCode, eq, limit, offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store/postgres: rights assigned: %w", err)
 	}
 	defer rows.Close()
-	var (
-		out   []*release.Right
-		total int64
-	)
+	var out []*release.Right
 	for rows.Next() {
 		// DriverBytes points into the connection's buffer: decoded before the next row, no copy.
 		var state pgtype.DriverBytes
-		var n int64
-		if err := rows.Scan(&state, &n); err != nil {
+		if err := rows.Scan(&state); err != nil {
 			return nil, 0, fmt.Errorf("store/postgres: rights assigned: %w", err)
-		}
-		if state == nil {
-			total = n
-			continue
 		}
 		r := new(release.Right)
 		if err := json.Unmarshal(state, r); err != nil {
@@ -133,7 +158,8 @@ func (s *Store) RightsAssignedTo(ctx context.Context, q store.RightsQuery) ([]*r
 	if err := rows.Err(); err != nil {
 		return nil, 0, fmt.Errorf("store/postgres: rights assigned: %w", err)
 	}
-	// The join gives the page's rows in no promised order: put them back in list order.
+	// The join gives the page's rows in no promised order (and from the end, backwards): put them
+	// in list order.
 	slices.SortFunc(out, byCreation)
-	return out, int(total), nil
+	return out, int(total), tx.Commit(ctx)
 }
