@@ -14,7 +14,7 @@ import (
 
 // writeStmts are the statements of the write path, prepared once on the writer connection.
 type writeStmts struct {
-	load                                 *sql.Stmt
+	load, dataVersion                    *sql.Stmt
 	rights, facts, notifications, audits *multiInsert
 	ccrm                                 *multiInsert
 }
@@ -27,6 +27,9 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 		}
 	}()
 	if ws.load, err = db.PrepareContext(ctx, sqlContainer); err != nil {
+		return ws, err
+	}
+	if ws.dataVersion, err = db.PrepareContext(ctx, "PRAGMA data_version"); err != nil {
 		return ws, err
 	}
 	if ws.rights, err = prepareMulti(ctx, db, sqlUpsertRights, sqlUpsertRightsTail, rightCols); err != nil {
@@ -46,8 +49,10 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 }
 
 func (ws *writeStmts) close() {
-	if ws.load != nil {
-		ws.load.Close()
+	for _, st := range []*sql.Stmt{ws.load, ws.dataVersion} {
+		if st != nil {
+			st.Close()
+		}
 	}
 	ws.rights.close()
 	ws.facts.close()
@@ -64,8 +69,13 @@ type writeTx struct {
 	load                                       *sql.Stmt
 	rights, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
 	overlay                                    overlay
-	uses                                       []any // ccrm_usage rows, flattened (ccrm.go)
-	encode                                     chan<- encodeItem
+	cache                                      *containerCache // committed state of recent containers (cache.go)
+	// foreign is set when an op changed a right of another container than its own (the core never
+	// does): the cache cannot tell which entry held that right, so the group empties it.
+	foreign     bool
+	dataVersion int64 // PRAGMA data_version as of the writer's last transaction
+	uses        []any // ccrm_usage rows, flattened (ccrm.go)
+	encode      chan<- encodeItem
 }
 
 // begin starts the write transaction tx.
@@ -74,23 +84,28 @@ func (w *writeTx) begin(tx *sql.Tx) {
 	w.rights, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
 		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
 	w.overlay.reset()
+	w.foreign = false
 	clear(w.uses)
 	w.uses = w.uses[:0]
 }
 
-// apply decides one op inside the transaction: load the container's facts and live rights (through
-// the overlay), let the core decide, record the changed rights and facts in the overlay, and hand
-// the outcome to the encoder, whose rows are inserted at the end of the transaction.
+// apply decides one op inside the transaction: load the container's facts and live rights (from the
+// cache, else the database; then through the overlay), let the core decide, record the changed
+// rights and facts in the overlay, and hand the outcome to the encoder, whose rows are inserted at
+// the end of the transaction.
 func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome) (err error) {
 	var c *release.Container
 	if op.EquipmentNumber != "" {
 		eq := strings.ToUpper(strings.TrimSpace(op.EquipmentNumber))
-		if w.load == nil {
-			w.load = w.tx.StmtContext(ctx, w.ws.load)
-		}
 		since := liveSince(op.Audit.At)
-		if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
-			return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+		if c = w.cache.container(containerKey{op.PortLoCode, eq}, since); c == nil {
+			if w.load == nil {
+				w.load = w.tx.StmtContext(ctx, w.ws.load)
+			}
+			if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
+				return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+			}
+			w.cache.add(c, since)
 		}
 		w.overlay.apply(c, since)
 	}
@@ -99,10 +114,11 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome)
 	}
 	it := encodeItem{op: op, out: out}
 	if c != nil {
+		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
 		for _, r := range out.Changed {
 			w.overlay.put(r)
+			w.foreign = w.foreign || keyOf(r) != it.key
 		}
-		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
 		if out.Facts != nil {
 			w.overlay.putFacts(it.key, out.Facts)
 		}

@@ -130,7 +130,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	encode := make(chan encodeItem, 1024)
-	s.wtx = writeTx{ws: &s.ws, encode: encode}
+	s.wtx = writeTx{ws: &s.ws, encode: encode, cache: newContainerCache(cacheContainers)}
 	if s.ckpt, err = sql.Open("sqlite", "file:"+path+"?"+url.Values{"_pragma": {"busy_timeout(10000)"}}.Encode()); err != nil {
 		s.r.Close()
 		s.w.Close()

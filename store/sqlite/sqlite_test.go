@@ -28,7 +28,14 @@ func openTemp(t testing.TB) *Store {
 }
 
 func TestStore(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) store.Store { return openTemp(t) })
+	storetest.Run(t, func(t *testing.T) store.Store {
+		s := openTemp(t)
+		t.Cleanup(func() { // after the suite closed the store
+			s.Close()
+			checkClosedCache(t, s)
+		})
+		return s
+	})
 }
 
 // TestPragmas checks that the DSN's pragmas took effect on both handles: a DSN typo would

@@ -129,6 +129,10 @@ func (s *Store) inTx(reqs []*request) error {
 	}
 	w := &s.wtx
 	w.begin(tx)
+	if err := w.checkDataVersion(ctx); err != nil {
+		tx.Rollback()
+		return err
+	}
 	s.enc.reset()
 	for _, req := range reqs {
 		if req.use != nil {
@@ -161,10 +165,32 @@ func (s *Store) inTx(reqs []*request) error {
 	}
 	if err != nil {
 		tx.Rollback()
+		w.cache.clear()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
+		w.cache.clear() // committed or not: unknown
 		return fmt.Errorf("store/sqlite: commit: %w", err)
+	}
+	if w.foreign {
+		w.cache.clear()
+	} else {
+		w.cache.fold(&w.overlay)
+	}
+	return nil
+}
+
+// checkDataVersion empties the container cache when another connection changed the database since
+// the writer's last transaction (PRAGMA data_version counts those changes, never the connection's
+// own): the cache holds only what the writer itself committed (cache.go).
+func (w *writeTx) checkDataVersion(ctx context.Context) error {
+	var v int64
+	if err := w.tx.StmtContext(ctx, w.ws.dataVersion).QueryRowContext(ctx).Scan(&v); err != nil {
+		return fmt.Errorf("store/sqlite: data_version: %w", err)
+	}
+	if v != w.dataVersion {
+		w.cache.clear()
+		w.dataVersion = v
 	}
 	return nil
 }
