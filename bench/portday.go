@@ -169,13 +169,18 @@ func (p *Port) script(eq string, chance func(int) bool) []step {
 
 // Ingest sends a Shipping Agent command (Block, Unblock, Update) for eq's release.
 func (p *Port) Ingest(ctx context.Context, action, eq string) error {
-	body := map[string]any{"actionType": action, "equipmentNumber": eq, "billOfLadingNumbers": []string{"BL-" + eq},
-		"releaseIdentification": "R-" + eq, "terminalCode": TerminalCode, "portLoCode": p.Creds.PortLoCode}
+	return p.call202(ctx, ShippingAgent, http.MethodPost, p.ingestPath(ShippingAgent), p.ingestBody(action, eq))
+}
+
+func (p *Port) ingestBody(action, eq string) []byte {
+	b := make([]byte, 0, 320)
+	b = append(b, `{"actionType":"`...)
+	b = append(b, action...)
+	b = p.keyFields(b, eq)
 	if action == "Update" {
-		body["vesselName"], body["stayNumber"], body["equipmentType"] = "BENCH VESSEL II", "STAY1", "45G1"
+		b = append(b, `,"vesselName":"BENCH VESSEL II","stayNumber":"STAY1","equipmentType":"45G1"`...)
 	}
-	_, resp, err := p.As(ShippingAgent).Ingest(ctx, body, "")
-	return expect202(resp, err)
+	return append(b, '}')
 }
 
 // GateCheck asks the synchronous gate check for eq and transport operator to; with wantAllowed a
