@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
