@@ -4,10 +4,11 @@
 // commands it finds queued in one transaction (group commit, writer.go): the answer to each caller
 // waits for its group's fsync, so a command is durable once Apply returns, and commands for one
 // container are applied one after the other, each against the state the previous one left.
-// Inside a group the writer only reads containers and lets the core decide (applyop.go); the
-// rights a group changed are kept in an overlay its later ops read through (overlay.go), an
-// encoder goroutine turns the outcomes into rows meanwhile (encoder.go), and the rows are inserted
-// with multi-row statements just before the commit (batch.go).
+// Inside a group the writer only reads containers (most from a cache of the state its committed
+// groups left them in, cache.go) and lets the core decide (applyop.go); the rights a group changed
+// are kept in an overlay its later ops read through (overlay.go), an encoder goroutine turns the
+// outcomes into rows meanwhile (encoder.go), and the rows are inserted with multi-row statements
+// just before the commit (batch.go).
 //
 // Reads use a separate pool of read-only connections, which WAL mode lets run beside the writer.
 package sqlite
@@ -24,6 +25,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -60,6 +62,8 @@ type Store struct {
 	once     sync.Once
 	closeErr error
 
+	restartTried time.Time // when the writer last tried a RESTART checkpoint (checkpoint.go)
+
 	// Counted by the writer goroutine (read them after Close): how well group commit groups.
 	groups, groupedOps int64
 }
@@ -72,8 +76,18 @@ var _ store.Store = (*Store)(nil)
 // journal_size_limit keeps the WAL file from staying at its high-water mark after a burst;
 // temp_store=MEMORY keeps statement journals (which every multi-row INSERT of a group opens) and
 // sorts in memory instead of spilling them to temporary files.
-var pragmas = []string{"journal_mode(WAL)", "synchronous(FULL)", "busy_timeout(10000)", "foreign_keys(1)",
+var pragmas = []string{"journal_mode(WAL)", "synchronous(FULL)", fmt.Sprintf("busy_timeout(%d)", busyTimeout.Milliseconds()), "foreign_keys(1)",
 	"journal_size_limit(67108864)", "temp_store(MEMORY)"}
+
+// busyTimeout is how long a connection waits for a lock (pragmas); the writer's RESTART
+// checkpoint shortens it for itself (checkpoint.go).
+const busyTimeout = 10 * time.Second
+
+// writerCacheKiB is the writer's page cache. SQLite's default (2 MiB) is smaller than the pages one
+// group dirties in the indexes of rights, notifications and audit records under load: the writer
+// then spilled dirty pages to the WAL in the middle of a group and read the same index pages back
+// from the file group after group.
+const writerCacheKiB = 32 << 10
 
 // dsn builds the modernc DSN of the database file at path. The writer begins its transactions
 // IMMEDIATE so that it takes the write lock before it reads the state it decides on; readers are
@@ -85,6 +99,7 @@ func dsn(path string, writer bool) string {
 	if writer {
 		q.Set("_txlock", "immediate")
 		q.Add("_pragma", "wal_autocheckpoint(0)") // see checkpoint.go
+		q.Add("_pragma", fmt.Sprintf("cache_size(%d)", -writerCacheKiB))
 	} else {
 		q.Add("_pragma", "query_only(1)")
 	}

@@ -59,6 +59,10 @@ func TestPragmas(t *testing.T) {
 			}
 		}
 	}
+	var cacheSize int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA cache_size").Scan(&cacheSize); err != nil || cacheSize != -writerCacheKiB {
+		t.Errorf("writer: PRAGMA cache_size = %d, %v; want %d", cacheSize, err, -writerCacheKiB)
+	}
 	var queryOnly string
 	if err := s.r.QueryRowContext(ctx, "PRAGMA query_only").Scan(&queryOnly); err != nil || queryOnly != "1" {
 		t.Errorf("reader: PRAGMA query_only = %s, %v; want 1", queryOnly, err)
