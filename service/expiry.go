@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
@@ -25,7 +23,7 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	}
 	ops := make([]store.Op, len(due))
 	for i, c := range due {
-		meta := release.Meta{Now: now, PublicReferenceID: uuid.NewString()}
+		meta := release.Meta{Now: now, PublicReferenceID: newID()}
 		ops[i] = store.Op{
 			PortLoCode: c.PortLoCode, EquipmentNumber: c.EquipmentNumber,
 			Decide: func(c *release.Container) release.Outcome { return release.Decide(c, release.Expire{}, meta) },

@@ -8,8 +8,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
@@ -64,7 +62,7 @@ type Request struct {
 // notifications, so nothing is lost if the process dies after answering.
 func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, externalRef *string) (Receipt, error) {
 	now := s.now().UTC()
-	receipt := Receipt{PublicReferenceID: uuid.NewString(), ExternalReferenceID: externalRef}
+	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
 	ops := make([]store.Op, len(reqs))
 	for i, r := range reqs {
 		port := identity.NormaliseCode(r.PortLoCode)
@@ -72,7 +70,7 @@ func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, e
 		s.resolve(ctx, port, r.Command)
 		meta := release.Meta{
 			Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef,
-			Sender: caller.Company.Party(), NewReleaseID: uuid.NewString(), StrictCheckDigit: s.cfg.StrictCheckDigit,
+			Sender: caller.Company.Party(), NewReleaseID: newID(), StrictCheckDigit: s.cfg.StrictCheckDigit,
 		}
 		cmd := r.Command
 		ops[i] = store.Op{
