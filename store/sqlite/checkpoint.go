@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -15,9 +17,16 @@ import (
 // checkpoints (which never block the writer) a few times a second. A PASSIVE checkpoint cannot
 // always finish under sustained writes; when the WAL has grown past walRestartBytes anyway, the
 // writer runs a RESTART checkpoint between two groups, so the WAL stays bounded.
+//
+// A RESTART waits until no reader uses the WAL any more, and a reader may be a long one (a page of
+// a long rights list): the writer would wait for it, and every command with it. So the writer's
+// RESTART waits restartWait at most; when a reader is still in the way, the WAL grows a little
+// longer and the writer tries again after a later group (restartRetry).
 const (
 	checkpointEvery = 20 * time.Millisecond
 	walRestartBytes = 32 << 20
+	restartWait     = 2 * time.Millisecond
+	restartRetry    = 50 * time.Millisecond
 )
 
 // checkpointer runs PASSIVE checkpoints on its own connection until quit is closed.
@@ -38,13 +47,33 @@ func checkpointer(db *sql.DB, quit <-chan struct{}, done chan<- struct{}) {
 }
 
 // restartIfLarge runs a RESTART checkpoint on the writer's connection when the WAL file has grown
-// past walRestartBytes (PASSIVE checkpoints could not keep up).
+// past walRestartBytes (PASSIVE checkpoints could not keep up), waiting restartWait at most for
+// the readers.
 func (s *Store) restartIfLarge() {
+	if time.Since(s.restartTried) < restartRetry {
+		return
+	}
 	fi, err := os.Stat(s.path + "-wal")
 	if err != nil || fi.Size() < walRestartBytes {
 		return
 	}
-	if _, err := s.w.ExecContext(context.Background(), "PRAGMA wal_checkpoint(RESTART)"); err != nil {
+	s.restartTried = time.Now()
+	ctx := context.Background()
+	conn, err := s.w.Conn(ctx) // the busy timeout is the connection's: keep it for the three statements
+	if err != nil {
+		slog.Warn("sqlite restart checkpoint", "err", err)
+		return
+	}
+	defer conn.Close()
+	var busy, logFrames, done int
+	_, err = conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", restartWait.Milliseconds()))
+	if err == nil {
+		err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &logFrames, &done)
+	}
+	if _, err2 := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds())); err2 != nil {
+		err = errors.Join(err, err2)
+	}
+	if err != nil {
 		slog.Warn("sqlite restart checkpoint", "err", err)
 	}
 }
