@@ -5,8 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
@@ -27,7 +25,7 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 		return Receipt{}, Internal(err)
 	}
 	now := s.now().UTC()
-	receipt := Receipt{PublicReferenceID: uuid.NewString(), ExternalReferenceID: externalRef}
+	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
 	meta := release.Meta{Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef, Sender: caller.Company.Party()}
 	var answer release.Notification
 	if whole {
