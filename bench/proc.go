@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/sandbox"
 )
 
@@ -55,7 +56,14 @@ func StartServer(ctx context.Context, binary string, extra ...string) (*Server, 
 	if err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0", "--bench-endpoints"}, extra...)
+	// A key of its own for the channels' secrets: PostgreSQL requires one to be named (a later
+	// --secret-key-file in extra wins).
+	key := filepath.Join(dir, "channel-secrets.key")
+	if _, err := delivery.LoadOrCreateKey(key); err != nil {
+		return nil, err
+	}
+	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0",
+		"--bench-endpoints", "--secret-key-file", key}, extra...)
 	cmd := exec.CommandContext(ctx, binary, args...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {

@@ -53,3 +53,17 @@ func benchGateCheckCmd() *cobra.Command {
 		return err
 	})
 }
+
+// startedServerArgs are the options a node started by a bench's --start takes from the bench's own
+// configuration: the store, and the key of the channels' secrets when one is named (else the node
+// gets one made for the run).
+func startedServerArgs(cfg config.Config) []string {
+	var args []string
+	if cfg.DatabaseURL != "" {
+		args = append(args, "--database-url", cfg.DatabaseURL)
+	}
+	if cfg.SecretKeyFile != "" {
+		args = append(args, "--secret-key-file", cfg.SecretKeyFile)
+	}
+	return args
+}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/portlight/portlight/bench"
 	"github.com/portlight/portlight/config"
-	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/sandbox"
 	"github.com/portlight/portlight/server"
 	"github.com/portlight/portlight/store"
@@ -79,24 +78,7 @@ func benchPortDayCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var extra []string
-			if cfg.DatabaseURL != "" {
-				// A PostgreSQL node needs the key of the channels' secrets: the one given, or one of the run's.
-				key := cfg.SecretKeyFile
-				if key == "" {
-					dir, err := os.MkdirTemp("", "portlight-bench-key")
-					if err != nil {
-						return err
-					}
-					defer os.RemoveAll(dir)
-					key = filepath.Join(dir, "channel-secrets.key")
-					if _, err := delivery.LoadOrCreateKey(key); err != nil {
-						return err
-					}
-				}
-				extra = append(extra, "--database-url", cfg.DatabaseURL, "--secret-key-file", key)
-			}
-			srv, err := bench.StartServer(ctx, self, extra...)
+			srv, err := bench.StartServer(ctx, self, startedServerArgs(cfg)...)
 			if err != nil {
 				return err
 			}

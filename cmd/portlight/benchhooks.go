@@ -30,7 +30,7 @@ func benchWebhooksCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&o.Duration, "duration", 20*time.Second, "how long to send commands")
 	cmd.Flags().IntVar(&o.Workers, "workers", 128, "concurrent callers")
 	cmd.Flags().DurationVar(&o.Wait, "wait", 30*time.Second, "how long to wait for the last webhooks")
-	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (else use the one of --data-dir)")
+	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (store from --database-url, else SQLite; else use the node of --data-dir)")
 	cmd.Flags().StringVar(&report, "json", "", "also write the results as JSON to this file")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
 		var creds *sandbox.Credentials
@@ -39,7 +39,7 @@ func benchWebhooksCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			srv, err := bench.StartServer(ctx, self)
+			srv, err := bench.StartServer(ctx, self, startedServerArgs(cfg)...)
 			if err != nil {
 				return err
 			}
