@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -76,29 +77,32 @@ func expect202(resp *client.Response, err error) error {
 // below), not with json.Marshal of a map: the generator shares the two cores with the server it
 // measures, and every microsecond it spends is one the server does not get.
 
+// The command calls answer the receipt's publicReferenceId (which the command's notifications
+// carry), or an error for any answer but 202.
+
 // Release submits the commercial release of container eq, optionally to a first release party.
-func (p *Port) Release(ctx context.Context, eq, releaseTo string) error {
-	return p.call202(ctx, ShippingAgent, http.MethodPost, p.ingestPath(ShippingAgent), p.releaseBody(eq, releaseTo))
+func (p *Port) Release(ctx context.Context, eq, releaseTo string) (string, error) {
+	return p.send(ctx, ShippingAgent, http.MethodPost, p.ingestPath(ShippingAgent), p.releaseBody(eq, releaseTo))
 }
 
 // Right sends a release-right action on eq as `as`.
-func (p *Port) Right(ctx context.Context, as, action, eq, from, to string) error {
-	return p.call202(ctx, as, http.MethodPut, p.containerPath(eq, "/import/release-rights"), p.rightBody(eq, action, from, to))
+func (p *Port) Right(ctx context.Context, as, action, eq, from, to string) (string, error) {
+	return p.send(ctx, as, http.MethodPut, p.containerPath(eq, "/import/release-rights"), p.rightBody(eq, action, from, to))
 }
 
 // TerminalEvent reports a terminal event on eq.
-func (p *Port) TerminalEvent(ctx context.Context, action, eq string) error {
-	return p.call202(ctx, Terminal, http.MethodPost, p.containerPath(eq, "/import/terminal-events"), terminalEventBody(action))
+func (p *Port) TerminalEvent(ctx context.Context, action, eq string) (string, error) {
+	return p.send(ctx, Terminal, http.MethodPost, p.containerPath(eq, "/import/terminal-events"), terminalEventBody(action))
 }
 
 // Customs sends a customs status for eq.
-func (p *Port) Customs(ctx context.Context, eq, status string) error {
-	return p.call202(ctx, CustomsAuthority, http.MethodPost, "/ccrm/v1/"+p.Creds.PortLoCode+"/containers/"+eq+"/customs-status", customsBody(status))
+func (p *Port) Customs(ctx context.Context, eq, status string) (string, error) {
+	return p.send(ctx, CustomsAuthority, http.MethodPost, "/ccrm/v1/"+p.Creds.PortLoCode+"/containers/"+eq+"/customs-status", customsBody(status))
 }
 
 // Pickup assigns (or updates, revokes) the Pick-up Right of eq as the haulier.
-func (p *Port) Pickup(ctx context.Context, action, eq, plate string) error {
-	return p.call202(ctx, Haulier, http.MethodPut, p.containerPath(eq, "/import/pickup-rights"), p.pickupBody(action, eq, plate))
+func (p *Port) Pickup(ctx context.Context, action, eq, plate string) (string, error) {
+	return p.send(ctx, Haulier, http.MethodPut, p.containerPath(eq, "/import/pickup-rights"), p.pickupBody(action, eq, plate))
 }
 
 func terminalEventBody(action string) []byte {
@@ -149,29 +153,48 @@ func (p *Port) ingestPath(as string) string {
 	return "/ingestion/v1/ingestion/" + url.PathEscape(p.As(as).IngestionID)
 }
 
-// call202 sends an encoded body as `as` and turns any answer but 202 into an error; the receipt is
-// not decoded (the generator does not need it).
-func (p *Port) call202(ctx context.Context, as, method, path string, body []byte) error {
+// send sends an encoded body as `as` and turns any answer but 202 into an error. Of the receipt
+// only the publicReferenceId is read, by a byte search rather than a JSON decode: the generator
+// shares the cores with the server it measures.
+func (p *Port) send(ctx context.Context, as, method, path string, body []byte) (string, error) {
 	resp, err := p.As(as).Do(ctx, method, path, nil, body, "")
-	return expect202(resp, err)
+	if err := expect202(resp, err); err != nil {
+		return "", err
+	}
+	return receiptReference(resp.Body), nil
+}
+
+// receiptReference is the publicReferenceId of a receipt's JSON ("" when it has none).
+func receiptReference(receipt []byte) string {
+	const key = `"publicReferenceId":"`
+	i := bytes.Index(receipt, []byte(key))
+	if i < 0 {
+		return ""
+	}
+	rest := receipt[i+len(key):]
+	end := bytes.IndexByte(rest, '"')
+	if end < 0 {
+		return ""
+	}
+	return string(rest[:end])
 }
 
 // ReadyForPickup walks container eq through the whole life up to an assigned Pick-up Right:
 // release to the forwarder, accept, transfer to the haulier, accept, discharge, terminal release,
 // customs release, pick-up assignment.
 func (p *Port) ReadyForPickup(ctx context.Context, eq string) error {
-	steps := []func() error{
-		func() error { return p.Release(ctx, eq, Forwarder) },
-		func() error { return p.Right(ctx, Forwarder, "Accept", eq, ShippingAgent, Forwarder) },
-		func() error { return p.Right(ctx, Forwarder, "Transfer", eq, Forwarder, Haulier) },
-		func() error { return p.Right(ctx, Haulier, "Accept", eq, Forwarder, Haulier) },
-		func() error { return p.TerminalEvent(ctx, "Discharge", eq) },
-		func() error { return p.TerminalEvent(ctx, "Release", eq) },
-		func() error { return p.Customs(ctx, eq, "RELEASED") },
-		func() error { return p.Pickup(ctx, "Assign", eq, "1-BNC-"+eq[7:10]) },
+	steps := []func() (string, error){
+		func() (string, error) { return p.Release(ctx, eq, Forwarder) },
+		func() (string, error) { return p.Right(ctx, Forwarder, "Accept", eq, ShippingAgent, Forwarder) },
+		func() (string, error) { return p.Right(ctx, Forwarder, "Transfer", eq, Forwarder, Haulier) },
+		func() (string, error) { return p.Right(ctx, Haulier, "Accept", eq, Forwarder, Haulier) },
+		func() (string, error) { return p.TerminalEvent(ctx, "Discharge", eq) },
+		func() (string, error) { return p.TerminalEvent(ctx, "Release", eq) },
+		func() (string, error) { return p.Customs(ctx, eq, "RELEASED") },
+		func() (string, error) { return p.Pickup(ctx, "Assign", eq, "1-BNC-"+eq[7:10]) },
 	}
 	for _, s := range steps {
-		if err := s(); err != nil {
+		if _, err := s(); err != nil {
 			return err
 		}
 	}

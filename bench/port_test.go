@@ -50,11 +50,18 @@ func TestHandEncodedBodies(t *testing.T) {
 }
 
 // TestPortDayRuns plays a short port day against a sandbox: every command is answered as the
-// script expects (no error), containers are picked up.
+// script expects (no error), containers are picked up, and every command the Forwarder is told
+// of reaches its webhook once.
 func TestPortDayRuns(t *testing.T) {
 	p := startSandbox(t)
-	r := PortDay(context.Background(), p, PortDayOptions{Rate: 300, Duration: 2 * time.Second, Workers: 16, Seed: 1})
+	r, err := PortDay(context.Background(), p, PortDayOptions{Rate: 300, Duration: 2 * time.Second, Workers: 16, Seed: 1, Webhooks: true})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if r.Commands.Errors > 0 || r.Commands.Sent == 0 || r.Completed == 0 {
 		t.Errorf("%d errors of %d commands (first: %s), %d containers picked up", r.Commands.Errors, r.Commands.Sent, r.Commands.FirstErr, r.Completed)
+	}
+	if w := r.Webhooks; w == nil || w.Sent < r.Containers || w.Errors > 0 || r.Duplicates > 0 {
+		t.Errorf("webhooks of the Forwarder: %+v, %d duplicates, for %d containers", w, r.Duplicates, r.Containers)
 	}
 }

@@ -17,11 +17,18 @@ type PortDayOptions struct {
 	Duration time.Duration // how long to measure
 	Workers  int           // concurrent callers
 	Seed     uint64
+	// Webhooks has the Forwarder's Release Right notifications pushed to a receiver of the run,
+	// and measures each of its commands from answer to webhook.
+	Webhooks bool
 }
 
 // PortDayResult is what a port day measured.
 type PortDayResult struct {
-	Commands   Result      `json:"commands"`
+	Commands Result `json:"commands"`
+	// Webhooks is the latency from the answer of each command the Forwarder's channel is told of
+	// to its webhook (with Options.Webhooks); Duplicates counts messages delivered twice.
+	Webhooks   *Result     `json:"webhooks,omitempty"`
+	Duplicates int         `json:"webhookDuplicates"`
 	GateChecks Percentiles `json:"gateCheckLatencyMs"`
 	GateCount  int         `json:"gateChecks"`
 	Containers int         `json:"containersStarted"`
@@ -37,20 +44,40 @@ type lifecycle struct {
 	next  int
 }
 
-// step is one call of a lifecycle; gate marks the synchronous gate check (measured apart), bad a
-// command meant to be refused (a NotValidated, as about one in ten commands is in real life).
+// step is one call of a lifecycle, answering the publicReferenceId of its receipt; gate marks the
+// synchronous gate check (measured apart), bad a command meant to be refused (a NotValidated, as
+// about one in ten commands is in real life), told a command whose Release Right notification the
+// Forwarder receives (its webhook latency is measured).
 type step struct {
-	do   func(ctx context.Context) error
+	do   func(ctx context.Context) (string, error)
 	gate bool
 	bad  bool
+	told bool
 }
 
 // PortDay plays containers through their whole life (release with or without releaseTo,
 // transfers, accepts, some declines and revokes, blocks, updates, discharge, terminal release,
 // customs, pick-up assignment, gate check, gate-out), about one command in ten refused, at a fixed
 // arrival rate: each arrival is the next step of a container whose previous step is done, or the
-// release of a new container when none is waiting.
-func PortDay(ctx context.Context, p *Port, o PortDayOptions) PortDayResult {
+// release of a new container when none is waiting. With o.Webhooks it also measures the
+// Forwarder's webhooks; an error is only about setting them up.
+func PortDay(ctx context.Context, p *Port, o PortDayOptions) (PortDayResult, error) {
+	var (
+		rc       *receiver
+		answered answers
+	)
+	if o.Webhooks {
+		var err error
+		if rc, err = startReceiver(); err != nil {
+			return PortDayResult{}, err
+		}
+		defer rc.srv.Close()
+		unsubscribe, err := rc.subscribe(ctx, p, Forwarder, "ReleaseRight")
+		if err != nil {
+			return PortDayResult{}, err
+		}
+		defer unsubscribe()
+	}
 	rng := rand.New(rand.NewPCG(o.Seed, 7))
 	var rngMu sync.Mutex
 	chance := func(pct int) bool {
@@ -80,7 +107,7 @@ func PortDay(ctx context.Context, p *Port, o PortDayOptions) PortDayResult {
 			s := lc.steps[lc.next]
 			lc.next++
 			t := time.Now()
-			err := s.do(ctx)
+			pub, err := s.do(ctx)
 			if s.gate {
 				gateMu.Lock()
 				gates = append(gates, time.Since(t))
@@ -93,6 +120,9 @@ func PortDay(ctx context.Context, p *Port, o PortDayOptions) PortDayResult {
 			if s.bad {
 				rejected.Add(1)
 			}
+			if s.told && rc != nil && err == nil {
+				answered.add(pub, time.Now())
+			}
 			if lc.next == len(lc.steps) {
 				completed.Add(1)
 			} else {
@@ -101,47 +131,59 @@ func PortDay(ctx context.Context, p *Port, o PortDayOptions) PortDayResult {
 			return err
 		}
 	})
-	return PortDayResult{Commands: res, GateChecks: Summarise(gates), GateCount: len(gates),
+	out := PortDayResult{Commands: res, GateChecks: Summarise(gates), GateCount: len(gates),
 		Containers: int(started.Load()), Completed: int(completed.Load()), Rejected: int(rejected.Load())}
+	if rc != nil {
+		w := rc.latencies(&answered, res, 30*time.Second)
+		out.Webhooks, out.Duplicates = &w, rc.duplicates()
+	}
+	return out, nil
 }
 
 // script is the life of container eq. chance(pct) draws the variations.
 func (p *Port) script(eq string, chance func(int) bool) []step {
 	var s []step
-	add := func(do func(ctx context.Context) error) { s = append(s, step{do: do}) }
-	bad := func(do func(ctx context.Context) error) { s = append(s, step{do: do, bad: true}) }
-	right := func(as, action, from, to string) func(ctx context.Context) error {
-		return func(ctx context.Context) error { return p.Right(ctx, as, action, eq, from, to) }
+	add := func(do func(ctx context.Context) (string, error)) { s = append(s, step{do: do}) }
+	bad := func(do func(ctx context.Context) (string, error)) { s = append(s, step{do: do, bad: true}) }
+	// right is a release-right action the script expects to be applied: the Forwarder is told
+	// of it when it is the releaseFrom or releaseTo.
+	right := func(as, action, from, to string) {
+		s = append(s, step{told: from == Forwarder || to == Forwarder, do: func(ctx context.Context) (string, error) {
+			return p.Right(ctx, as, action, eq, from, to)
+		}})
 	}
-	ingest := func(action string) func(ctx context.Context) error {
-		return func(ctx context.Context) error { return p.Ingest(ctx, action, eq) }
+	refused := func(as, action, from, to string) {
+		bad(func(ctx context.Context) (string, error) { return p.Right(ctx, as, action, eq, from, to) })
 	}
-	terminal := func(action string) func(ctx context.Context) error {
-		return func(ctx context.Context) error { return p.TerminalEvent(ctx, action, eq) }
+	ingest := func(action string) func(ctx context.Context) (string, error) {
+		return func(ctx context.Context) (string, error) { return p.Ingest(ctx, action, eq) }
+	}
+	terminal := func(action string) func(ctx context.Context) (string, error) {
+		return func(ctx context.Context) (string, error) { return p.TerminalEvent(ctx, action, eq) }
 	}
 	if chance(50) {
-		add(func(ctx context.Context) error { return p.Release(ctx, eq, Forwarder) })
+		s = append(s, step{told: true, do: func(ctx context.Context) (string, error) { return p.Release(ctx, eq, Forwarder) }})
 	} else {
-		add(func(ctx context.Context) error { return p.Release(ctx, eq, "") })
-		add(right(ShippingAgent, "Transfer", ShippingAgent, Forwarder))
+		add(func(ctx context.Context) (string, error) { return p.Release(ctx, eq, "") })
+		right(ShippingAgent, "Transfer", ShippingAgent, Forwarder)
 		if chance(10) {
-			add(right(Forwarder, "Decline", ShippingAgent, Forwarder))
-			add(right(ShippingAgent, "Transfer", ShippingAgent, Forwarder))
+			right(Forwarder, "Decline", ShippingAgent, Forwarder)
+			right(ShippingAgent, "Transfer", ShippingAgent, Forwarder)
 		}
 	}
 	if chance(25) {
-		bad(right(secondForwarder, "Accept", ShippingAgent, secondForwarder)) // not the party it is pending to
+		refused(secondForwarder, "Accept", ShippingAgent, secondForwarder) // not the party it is pending to
 	}
-	add(right(Forwarder, "Accept", ShippingAgent, Forwarder))
-	add(right(Forwarder, "Transfer", Forwarder, Haulier))
+	right(Forwarder, "Accept", ShippingAgent, Forwarder)
+	right(Forwarder, "Transfer", Forwarder, Haulier)
 	if chance(10) {
-		add(right(Forwarder, "Revoke", Forwarder, Haulier))
-		add(right(Forwarder, "Transfer", Forwarder, Haulier))
+		right(Forwarder, "Revoke", Forwarder, Haulier)
+		right(Forwarder, "Transfer", Forwarder, Haulier)
 	}
 	if chance(25) {
-		bad(right(Forwarder, "Transfer", Forwarder, Terminal)) // pending: no second transfer
+		refused(Forwarder, "Transfer", Forwarder, Terminal) // pending: no second transfer
 	}
-	add(right(Haulier, "Accept", Forwarder, Haulier))
+	right(Haulier, "Accept", Forwarder, Haulier)
 	if chance(20) {
 		add(ingest("Block"))
 		if chance(50) {
@@ -157,19 +199,19 @@ func (p *Port) script(eq string, chance func(int) bool) []step {
 		bad(terminal("Discharge")) // identical light
 	}
 	add(terminal("Release"))
-	add(func(ctx context.Context) error { return p.Customs(ctx, eq, "RELEASED") })
-	add(func(ctx context.Context) error { return p.Pickup(ctx, "Assign", eq, "1-BNC-"+eq[7:10]) })
+	add(func(ctx context.Context) (string, error) { return p.Customs(ctx, eq, "RELEASED") })
+	add(func(ctx context.Context) (string, error) { return p.Pickup(ctx, "Assign", eq, "1-BNC-"+eq[7:10]) })
 	if chance(25) {
-		bad(right(Haulier, "Transfer", Haulier, secondHaulier)) // Pick up Right already generated
+		refused(Haulier, "Transfer", Haulier, secondHaulier) // Pick up Right already generated
 	}
-	s = append(s, step{gate: true, do: func(ctx context.Context) error { return p.GateCheck(ctx, eq, Haulier, true) }})
+	s = append(s, step{gate: true, do: func(ctx context.Context) (string, error) { return "", p.GateCheck(ctx, eq, Haulier, true) }})
 	add(terminal("GateOut"))
 	return s
 }
 
 // Ingest sends a Shipping Agent command (Block, Unblock, Update) for eq's release.
-func (p *Port) Ingest(ctx context.Context, action, eq string) error {
-	return p.call202(ctx, ShippingAgent, http.MethodPost, p.ingestPath(ShippingAgent), p.ingestBody(action, eq))
+func (p *Port) Ingest(ctx context.Context, action, eq string) (string, error) {
+	return p.send(ctx, ShippingAgent, http.MethodPost, p.ingestPath(ShippingAgent), p.ingestBody(action, eq))
 }
 
 func (p *Port) ingestBody(action, eq string) []byte {

@@ -59,6 +59,7 @@ func benchPortDayCmd() *cobra.Command {
 	cmd.Flags().DurationVar(&o.Duration, "duration", 20*time.Second, "how long to measure")
 	cmd.Flags().IntVar(&o.Workers, "workers", 256, "concurrent callers")
 	cmd.Flags().Uint64Var(&o.Seed, "seed", 1, "seed of the variations")
+	cmd.Flags().BoolVar(&o.Webhooks, "webhooks", true, "push the Forwarder's Release Right notifications to a webhook receiver of the run and measure command → webhook")
 	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (store from --database-url, else SQLite), and measure its CPU and memory")
 	cmd.Flags().IntVar(&containers, "containers", 0, "releases to store before measuring (a stored history)")
 	cmd.Flags().BoolVar(&ceilings, "ceilings", true, "also measure the HTTP-only and store-only ceilings (with --start)")
@@ -127,8 +128,12 @@ func benchPortDayCmd() *cobra.Command {
 				rep.RightsLists = &r
 			})
 		}
-		rep.Day = bench.PortDay(ctx, p, o)
+		day, err := bench.PortDay(ctx, p, o)
 		lists.Wait()
+		if err != nil {
+			return err
+		}
+		rep.Day = day
 		if serverPID > 0 {
 			cpu1, peak, err := bench.ProcStats(serverPID)
 			if err == nil {
@@ -190,6 +195,10 @@ func printPortDay(r portDayReport) {
 	fmt.Printf("\nPortlight port day on %s, %d cores, %s at %.0f/s target\n", r.Store, r.Cores, r.Options.Duration, r.Options.Rate)
 	fmt.Printf("  commands accepted    %8.0f /s   answer p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%d sent, %d errors)\n",
 		d.Commands.Achieved, d.Commands.Latencies.P50, d.Commands.Latencies.P95, d.Commands.Latencies.P99, d.Commands.Latencies.Max, d.Commands.Sent, d.Commands.Errors)
+	if w := d.Webhooks; w != nil {
+		fmt.Printf("  command → webhook    %8d      p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (%d missing, %d duplicates)\n",
+			w.Sent, w.Latencies.P50, w.Latencies.P95, w.Latencies.P99, w.Latencies.Max, w.Errors, d.Duplicates)
+	}
 	fmt.Printf("  gate checks          %8d      p50 %.2f ms  p99 %.2f ms\n", d.GateCount, d.GateChecks.P50, d.GateChecks.P99)
 	if l := r.RightsLists; l != nil {
 		fmt.Printf("  rights-list pages    %8d      p50 %.2f ms  p99 %.2f ms  max %.2f ms  (%.0f/s, %d errors)\n",
