@@ -17,7 +17,7 @@ const sqlDueForExpiry = `SELECT port_lo_code, equipment_number, min(expires_at) 
 WHERE expires_at <= ? AND created_at >= ? AND NOT deleted AND status NOT IN (6, 8)
 GROUP BY port_lo_code, equipment_number
 ORDER BY due, port_lo_code, equipment_number
-LIMIT ?`
+LIMIT (SELECT ?)`
 
 // DueForExpiry implements store.Store: up to limit containers (none when limit <= 0) with a right
 // due at now, the one due the longest first.

@@ -136,7 +136,8 @@ func TestQueryPlans(t *testing.T) {
 				t.Errorf("%s: plan lacks %q:\n%s", tc.name, w, all)
 			}
 		}
-		if strings.Contains(all, "SCAN ") {
+		// LIMIT (SELECT ?) is a subquery over no table: its SCAN CONSTANT ROW reads nothing.
+		if strings.Contains(strings.ReplaceAll(all, "SCAN CONSTANT ROW", ""), "SCAN ") {
 			t.Errorf("%s: plan scans a table:\n%s", tc.name, all)
 		}
 	}

@@ -46,7 +46,7 @@ func (s *Store) Notifications(ctx context.Context, q store.NotificationQuery) ([
 	}
 	b.WriteString(" ORDER BY seq")
 	if q.Limit > 0 {
-		b.WriteString(" LIMIT ?")
+		b.WriteString(" LIMIT (SELECT ?)")
 		args = append(args, q.Limit)
 	}
 	rows, err := s.r.QueryContext(ctx, b.String(), args...)

@@ -129,7 +129,7 @@ const sqlClaim = `SELECT d.delivery_id, d.seq, d.attempts, d.created_at, d.expir
     n.external_reference_id, n.stored_on, n.message
 FROM deliveries d JOIN notifications n ON n.seq = d.seq
 WHERE d.channel_id = ? AND d.status = 0 AND NOT d.blocked AND d.next_attempt_at <= ? AND d.leased_until <= ?
-ORDER BY d.next_attempt_at, d.seq LIMIT ?`
+ORDER BY d.next_attempt_at, d.seq LIMIT (SELECT ?)`
 
 // ClaimDeliveries implements store.Outbox.
 func (s *Store) ClaimDeliveries(ctx context.Context, r store.ClaimRequest) ([]store.Delivery, error) {

@@ -42,7 +42,7 @@ func (s *Store) Deliveries(ctx context.Context, q store.DeliveryQuery) ([]store.
 	if limit <= 0 {
 		limit = 50
 	}
-	b.WriteString(` ORDER BY d.seq DESC LIMIT ?`)
+	b.WriteString(` ORDER BY d.seq DESC LIMIT (SELECT ?)`)
 	args = append(args, limit)
 	out, err := scanDeliveries(ctx, s.r, b.String(), args...)
 	if err != nil {
@@ -96,7 +96,7 @@ func scanDeliveries(ctx context.Context, db querier, query string, args ...any) 
 // attempts returns the latest attempts of a delivery, the latest first.
 func (s *Store) attempts(ctx context.Context, db querier, deliveryID string) ([]store.DeliveryAttempt, error) {
 	rows, err := db.QueryContext(ctx, `SELECT at, status_code, latency, error FROM delivery_attempts
-WHERE delivery_id = ? ORDER BY at DESC, rowid DESC LIMIT ?`, deliveryID, recentAttempts)
+WHERE delivery_id = ? ORDER BY at DESC, rowid DESC LIMIT (SELECT ?)`, deliveryID, recentAttempts)
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: delivery attempts: %w", err)
 	}
@@ -172,7 +172,7 @@ func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int, err
 	total := 0
 	for {
 		res, err := s.w.ExecContext(ctx, `DELETE FROM deliveries WHERE delivery_id IN (SELECT delivery_id FROM deliveries
-WHERE status <> 0 AND created_at < ? LIMIT ?)`, nanos(before), pruneBatch)
+WHERE status <> 0 AND created_at < ? LIMIT (SELECT ?))`, nanos(before), pruneBatch)
 		if err != nil {
 			return total, fmt.Errorf("store/sqlite: prune deliveries: %w", err)
 		}

@@ -21,7 +21,7 @@ type outboxStmts struct {
 
 const (
 	sqlUndispatched = `SELECT p.seq, n.receiver_id, n.type, n.equipment_number
-FROM outbox_pending p JOIN notifications n ON n.seq = p.seq ORDER BY p.seq LIMIT ?`
+FROM outbox_pending p JOIN notifications n ON n.seq = p.seq ORDER BY p.seq LIMIT (SELECT ?)`
 	sqlPendingInQueue = `SELECT EXISTS (SELECT 1 FROM deliveries WHERE channel_id = ? AND ordering_key = ? AND status = 0)`
 	sqlInsertDelivery = `INSERT INTO deliveries (delivery_id, channel_id, seq, ordering_key, status,
     blocked, created_at, expires_at, next_attempt_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`

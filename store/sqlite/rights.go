@@ -51,7 +51,7 @@ func rightsPageSQL(ix release.ListIndex, desc bool) string {
 	if desc {
 		order = " ORDER BY created_at DESC, release_id DESC"
 	}
-	return "SELECT r.state FROM (" + page + order + " LIMIT ?4 OFFSET ?5) AS p JOIN rights AS r ON r.release_id = p.release_id"
+	return "SELECT r.state FROM (" + page + order + " LIMIT (SELECT ?4) OFFSET ?5) AS p JOIN rights AS r ON r.release_id = p.release_id"
 }
 
 // rightsTotalSQL is the size of a selection: counted on the indexes for one container, read from

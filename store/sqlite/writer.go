@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"time"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
@@ -12,6 +13,12 @@ import (
 // maxGroupOps bounds how many ops one group transaction takes from the queue (a single Apply with
 // more ops is still taken whole: its ops commit together).
 const maxGroupOps = 256
+
+// outboxLinger is how long a group that holds only the dispatcher's work (dispatch, claim,
+// outcomes) waits for a command to share its commit. Commands come every millisecond or so at a
+// thousand a second: without the wait, each command's group was followed by a group of its own
+// for its dispatch, with its own fsync, and the next command often waited for that one.
+const outboxLinger = 2 * time.Millisecond
 
 // request is one Apply call (ops), or one RecordCCRMUse call (use), waiting for the writer goroutine.
 type request struct {
@@ -22,6 +29,9 @@ type request struct {
 	err  error
 	done chan struct{} // closed by the writer once outs and err are set
 }
+
+// outboxOnly tells the dispatcher's work (a fn) from commands and CCRM uses.
+func (r *request) outboxOnly() bool { return r.fn != nil && len(r.ops) == 0 && r.use == nil }
 
 // size is what the request counts for in a group's maxGroupOps: its ops, or its one CCRM use.
 func (r *request) size() int {
@@ -69,6 +79,8 @@ func (s *Store) do(ctx context.Context, req *request) error {
 func (s *Store) run() {
 	defer close(s.stopped)
 	group := make([]*request, 0, 64)
+	linger := time.NewTimer(outboxLinger)
+	linger.Stop()
 	for {
 		select {
 		case <-s.quit:
@@ -76,6 +88,18 @@ func (s *Store) run() {
 		case req := <-s.reqs:
 			group = append(group[:0], req)
 			n := req.size()
+			if req.outboxOnly() {
+				linger.Reset(outboxLinger)
+				select {
+				case req := <-s.reqs:
+					group = append(group, req)
+					n += req.size()
+				case <-linger.C:
+				case <-s.quit:
+					return
+				}
+				linger.Stop()
+			}
 		gather:
 			for n < maxGroupOps {
 				select {
