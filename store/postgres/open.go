@@ -65,6 +65,7 @@ type Store struct {
 	reqs       chan *request // Apply calls waiting for a committer (group.go)
 	quit       chan struct{}
 	committers sync.WaitGroup
+	background sync.WaitGroup // the folder of the rights-list counts (listcounts.go)
 	closeOnce  sync.Once
 }
 
@@ -108,6 +109,8 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		s.committers.Add(1)
 		go s.committer()
 	}
+	s.background.Add(1)
+	go s.folder()
 	return s, nil
 }
 
@@ -171,6 +174,7 @@ func (s *Store) Close() error {
 		s.closed.Store(true)
 		close(s.quit)
 		s.committers.Wait()
+		s.background.Wait()
 		s.pool.Close()
 	})
 	return nil

@@ -65,7 +65,7 @@ func (s *Store) Container(ctx context.Context, portLoCode, equipmentNumber strin
 // (the core never transfers a right to its owner; pendingTo is "" when ix leaves that branch out).
 // Both indexes hold (created_at, release_id) in list order and cover every condition, so counting
 // and skipping are index-only scans and the two ordered branches are merged (Merge Append) without
-// a sort. $1 company, $2 port, $3 equipment number ('' for any).
+// a sort. $1 company, $2 port, $3 equipment number (” for any).
 func rightsBranches(ix release.ListIndex) (owned, pendingTo string) {
 	eq := ""
 	if ix.EquipmentNumber != "" {
@@ -87,8 +87,10 @@ func rightsBranches(ix release.ListIndex) (owned, pendingTo string) {
 
 // rightsListSQL returns the statements of a selection: its size, and the state of one page ($4
 // limit, NULL for all; $5 offset) in list order and from the end. Only the page's rows are read
-// from the table. "$3 IS NOT NULL" always holds: it gives $3 a type when no branch compares the
-// equipment number (PostgreSQL refuses a parameter it cannot type).
+// from the table. The size of one container's selection is counted on the indexes, that of a
+// whole list read from the counts the triggers of 00004 keep. "$3 IS NOT NULL" always holds: it
+// gives $3 a type when no branch compares the equipment number (PostgreSQL refuses a parameter it
+// cannot type).
 func rightsListSQL(ix release.ListIndex) (count, page, pageFromEnd string) {
 	owned, pendingTo := rightsBranches(ix)
 	count = "SELECT (SELECT count(*) FROM rights WHERE " + owned + ")"
@@ -98,6 +100,17 @@ func rightsListSQL(ix release.ListIndex) (count, page, pageFromEnd string) {
 		sel = "(" + sel + ") UNION ALL (SELECT release_id, created_at FROM rights WHERE " + pendingTo + ")"
 	}
 	count += " WHERE $3::text IS NOT NULL"
+	if ix.EquipmentNumber == "" {
+		kinds := "0, 1, 2"
+		if ix.Pending != nil {
+			kinds = "0"
+			if *ix.Pending {
+				kinds = "1, 2"
+			}
+		}
+		count = "SELECT coalesce(sum(n), 0) FROM rights_list_counts WHERE company_id = $1 AND port_lo_code = $2 AND kind IN (" +
+			kinds + ") AND $3::text IS NOT NULL"
+	}
 	pageOf := func(order string) string {
 		return "SELECT r.state FROM (" + sel + " ORDER BY " + order + " LIMIT $4 OFFSET $5) AS p JOIN rights AS r ON r.release_id = p.release_id WHERE $3::text IS NOT NULL"
 	}
