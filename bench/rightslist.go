@@ -67,7 +67,6 @@ type listBody struct {
 // the notification that carries the page and decodes it.
 func (p *Port) listPage(ctx context.Context, company string, q url.Values, pull bool) (listBody, error) {
 	c := p.As(company)
-	asked := time.Now()
 	receipt, resp, err := c.RightsList(ctx, p.Creds.PortLoCode, q)
 	if err != nil {
 		return listBody{}, fmt.Errorf("rights list as %s: %w", company, err)
@@ -78,15 +77,7 @@ func (p *Port) listPage(ctx context.Context, company string, q url.Values, pull 
 	if !pull {
 		return listBody{}, nil
 	}
-	// The minute of the call narrows the pull as well: on SQLite a pull by publicReferenceId alone
-	// scans the company's whole week of notifications (millions after a large preload).
-	pq := url.Values{"publicReferenceId": {receipt.PublicReferenceID}}
-	if from, to := asked.Add(-time.Minute).UTC(), time.Now().Add(time.Minute).UTC(); from.YearDay() == to.YearDay() {
-		pq.Set("storedOn", from.Format("2006-01-02"))
-		pq.Set("timeWindowFrom", from.Format("15:04"))
-		pq.Set("timeWindowTo", to.Format("15:04"))
-	}
-	ns, _, err := c.Notifications(ctx, pq)
+	ns, _, err := c.Notifications(ctx, url.Values{"publicReferenceId": {receipt.PublicReferenceID}})
 	if err != nil || len(ns) != 1 {
 		return listBody{}, fmt.Errorf("rights list as %s: pull the page (%d notifications): %v", company, len(ns), err)
 	}

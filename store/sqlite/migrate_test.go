@@ -13,6 +13,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
 	"github.com/portlight/portlight/store/storetest"
 )
 
@@ -105,6 +106,18 @@ VALUES (?, ?, ?, 'R1', ?, ?, ?, 1, false, ?, ?, ?)`, id, r.PortLoCode, eq, r.Own
 // for word, which an innocent edit of either breaks without any test failing otherwise.
 func TestQueryPlans(t *testing.T) {
 	s := openTemp(t)
+	type built struct {
+		query string
+		args  []any
+	}
+	build := func(q store.NotificationQuery) (b built) {
+		b.query, b.args = notificationsSQL(q)
+		return b
+	}
+	week := store.NotificationQuery{ReceiverID: "NXT1", From: time.Unix(0, 0), To: time.Unix(7*86400, 0), Limit: 100}
+	pullOfWeek := build(week)
+	week.PublicReferenceID = "p"
+	pullByReference := build(week)
 	for _, tc := range []struct {
 		name, query string
 		args        []any
@@ -115,6 +128,10 @@ func TestQueryPlans(t *testing.T) {
 		{"due for expiry", sqlDueForExpiry, []any{0, 0, 1}, []string{"SEARCH rights USING INDEX rights_due"}},
 		{"CCRM use seen", sqlCCRMUseSeen, []any{"m", "c", "p", "e"}, []string{"SEARCH ccrm_usage USING PRIMARY KEY"}},
 		{"CCRM usage", sqlCCRMUsage, []any{"m"}, []string{"SEARCH ccrm_usage USING PRIMARY KEY (month=?)"}},
+		{"notifications by publicReferenceId", pullByReference.query, pullByReference.args,
+			[]string{"SEARCH notifications USING INDEX notifications_public_reference"}},
+		{"notifications of the week", pullOfWeek.query, pullOfWeek.args,
+			[]string{"SEARCH notifications USING INDEX notifications_receiver_"}},
 	} {
 		rows, err := s.r.QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+tc.query, tc.args...)
 		if err != nil {

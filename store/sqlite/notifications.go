@@ -15,41 +15,8 @@ const sqlNotificationColumns = `SELECT seq, receiver_id, type, event, equipment_
 // Notifications implements store.Store: the notifications matching q, in the order they were
 // stored (seq), which is also the order AfterSeq pages in.
 func (s *Store) Notifications(ctx context.Context, q store.NotificationQuery) ([]store.StoredNotification, error) {
-	var b strings.Builder
-	b.WriteString(sqlNotificationColumns)
-	args := make([]any, 0, 9)
-	where := func(cond string, arg any) {
-		if len(args) == 0 {
-			b.WriteString(" WHERE ")
-		} else {
-			b.WriteString(" AND ")
-		}
-		b.WriteString(cond)
-		args = append(args, arg)
-	}
-	for _, f := range []struct{ col, val string }{
-		{"receiver_id", q.ReceiverID}, {"event", q.Event}, {"equipment_number", q.EquipmentNumber},
-		{"public_reference_id", q.PublicReferenceID}, {"release_id", q.ReleaseID},
-	} {
-		if f.val != "" {
-			where(f.col+" = ?", f.val)
-		}
-	}
-	if !q.From.IsZero() {
-		where("stored_on >= ?", nanos(q.From))
-	}
-	if !q.To.IsZero() {
-		where("stored_on < ?", nanos(q.To))
-	}
-	if q.AfterSeq > 0 {
-		where("seq > ?", q.AfterSeq)
-	}
-	b.WriteString(" ORDER BY seq")
-	if q.Limit > 0 {
-		b.WriteString(" LIMIT (SELECT ?)")
-		args = append(args, q.Limit)
-	}
-	rows, err := s.r.QueryContext(ctx, b.String(), args...)
+	query, args := notificationsSQL(q)
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: notifications: %w", err)
 	}
@@ -71,6 +38,51 @@ func (s *Store) Notifications(ctx context.Context, q store.NotificationQuery) ([
 		return nil, fmt.Errorf("store/sqlite: notifications: %w", err)
 	}
 	return out, nil
+}
+
+// notificationsSQL is the query of q. A publicReferenceId names a handful of notifications: its
+// index is the one to take, and the unary + keeps SQLite from taking the receiver's index
+// (receiver, stored_on) instead, which would read the receiver's whole week.
+func notificationsSQL(q store.NotificationQuery) (string, []any) {
+	var b strings.Builder
+	b.WriteString(sqlNotificationColumns)
+	args := make([]any, 0, 9)
+	plus := ""
+	if q.PublicReferenceID != "" {
+		plus = "+"
+	}
+	where := func(cond string, arg any) {
+		if len(args) == 0 {
+			b.WriteString(" WHERE ")
+		} else {
+			b.WriteString(" AND ")
+		}
+		b.WriteString(cond)
+		args = append(args, arg)
+	}
+	for _, f := range []struct{ col, val string }{
+		{plus + "receiver_id", q.ReceiverID}, {"event", q.Event}, {"equipment_number", q.EquipmentNumber},
+		{"public_reference_id", q.PublicReferenceID}, {"release_id", q.ReleaseID},
+	} {
+		if f.val != "" {
+			where(f.col+" = ?", f.val)
+		}
+	}
+	if !q.From.IsZero() {
+		where(plus+"stored_on >= ?", nanos(q.From))
+	}
+	if !q.To.IsZero() {
+		where(plus+"stored_on < ?", nanos(q.To))
+	}
+	if q.AfterSeq > 0 {
+		where(plus+"seq > ?", q.AfterSeq)
+	}
+	b.WriteString(" ORDER BY seq")
+	if q.Limit > 0 {
+		b.WriteString(" LIMIT (SELECT ?)")
+		args = append(args, q.Limit)
+	}
+	return b.String(), args
 }
 
 const sqlNotificationReceivers = `SELECT DISTINCT receiver_id FROM notifications
