@@ -133,6 +133,13 @@ func TestParseBulk(t *testing.T) {
 	if err != nil || len(reqs) != 2 || reqs[1].EquipmentNumber != "CAIU1234567" {
 		t.Fatalf("bulk: %v %+v", err, reqs)
 	}
+	// Each item's audit request is the call with that item only.
+	for i, eq := range []string{"CAIU7654321", "CAIU1234567"} {
+		want := `{"portLoCode":"BEANR","releaseRights":[` + strings.ReplaceAll(item, "%s", eq) + `],"actionType":"Transfer"}`
+		if string(reqs[i].Body) != want {
+			t.Errorf("item %d audit request %s, want %s", i, reqs[i].Body, want)
+		}
+	}
 	if _, err := parseBulk([]byte(`{"portLoCode":"BEANR","releaseRights":[],"actionType":"Transfer"}`), "BEANR"); err == nil {
 		t.Error("empty bulk accepted")
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -103,16 +104,34 @@ func parseBulk(raw []byte, port string) ([]service.Request, error) {
 	if len(b.ReleaseRights) > MaxBulkRights {
 		return nil, service.FieldError("releaseRights", fmt.Sprintf("The field 'releaseRights' takes at most %d release rights per call.", MaxBulkRights))
 	}
+	var items struct {
+		ReleaseRights []json.RawMessage `json:"releaseRights"`
+	}
+	if err := json.Unmarshal(raw, &items); err != nil || len(items.ReleaseRights) != len(b.ReleaseRights) {
+		return nil, service.Errorf(service.CodeInvalid, "The field 'releaseRights' could not be read.")
+	}
 	reqs := make([]service.Request, 0, len(b.ReleaseRights))
 	for i, item := range b.ReleaseRights {
 		req, err := rightRequest(item, port, action, fmt.Sprintf("releaseRights[%d].", i))
 		if err != nil {
 			return nil, err
 		}
-		req.Body = raw
+		// Each item's audit record holds the call with that item only, not the whole call: a
+		// thousand items would otherwise store the call a thousand times.
+		if req.Body, err = json.Marshal(bulkBodyRaw{PortLoCode: b.PortLoCode, ActionType: b.ActionType,
+			ReleaseRights: items.ReleaseRights[i : i+1]}); err != nil {
+			return nil, err
+		}
 		reqs = append(reqs, req)
 	}
 	return reqs, nil
+}
+
+// bulkBodyRaw is a bulk call's body with its items as received (the audit record of one item).
+type bulkBodyRaw struct {
+	PortLoCode    string            `json:"portLoCode"`
+	ReleaseRights []json.RawMessage `json:"releaseRights"`
+	ActionType    string            `json:"actionType"`
 }
 
 func rightActionType(s string) (string, error) {
