@@ -56,7 +56,8 @@ func Summarise(samples []time.Duration) Percentiles {
 
 // Run sends calls for duration: at rate calls per second (each call's latency counted from the
 // moment it was due, not from when a worker got to it), or, with rate 0, as fast as `workers`
-// concurrent callers can. It stops by itself after duration.
+// concurrent callers can (each call's latency counted from its start: the calls queued for the
+// workers are the generator's backlog, not the server's). It stops by itself after duration.
 func Run(ctx context.Context, name string, rate float64, duration time.Duration, workers int, call Call) Result {
 	ctx, cancel := context.WithTimeout(ctx, duration+30*time.Second)
 	defer cancel()
@@ -78,6 +79,9 @@ func Run(ctx context.Context, name string, rate float64, duration time.Duration,
 			defer wg.Done()
 			local := make([]time.Duration, 0, 1024)
 			for j := range jobs {
+				if j.due.IsZero() { // flat out: from the start of the call, not the wait in the queue
+					j.due = time.Now()
+				}
 				err := call(ctx, j.i)
 				local = append(local, time.Since(j.due))
 				if err != nil {
@@ -105,7 +109,7 @@ func Run(ctx context.Context, name string, rate float64, duration time.Duration,
 		}
 	} else {
 		for time.Now().Before(end) && ctx.Err() == nil {
-			jobs <- job{i: sent, due: time.Now()}
+			jobs <- job{i: sent}
 			sent++
 		}
 	}
