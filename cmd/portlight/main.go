@@ -20,6 +20,7 @@ import (
 )
 
 func main() {
+	tuneGC()
 	if err := root().Execute(); err != nil {
 		os.Exit(1)
 	}
