@@ -21,8 +21,16 @@ import (
 const UserAgent = "Portlight-Webhooks/1.0"
 
 // attempt POSTs one delivery and decides what follows (delivered, retry, dead, or released when
-// the node shuts down under it).
+// the node shuts down under it or its lease is too short to start).
 func (d *Dispatcher) attempt(st *channelState, dl store.Delivery) completion {
+	if !d.startable(dl) {
+		// Claimed ahead, it waited for a slot until its lease got too short: give it back unsent
+		// (not an attempt); the next claim takes it again, still at the head of its queue.
+		c := completion{channelID: dl.ChannelID, storedOn: dl.Notification.StoredOn}
+		c.ID, c.Node, c.Outcome = dl.ID, d.opt.Node, store.OutcomeReleased
+		d.metrics.GivenBack.Inc()
+		return c
+	}
 	at := d.opt.Now()
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(d.sendCtx, d.opt.Timeout)

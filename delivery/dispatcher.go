@@ -432,16 +432,29 @@ func (d *Dispatcher) flag(id string) {
 }
 
 // claimAhead is how many deliveries a channel claims ahead, in multiples of its slots. A claim
-// waits for the store's next commit, which takes tens of milliseconds when the disk is busy: a
-// channel busy with one receiver must hold enough to keep its slots full meanwhile (with 16 slots
-// and 50 ms a commit, 16 ahead would cap it near 300 deliveries a second).
-const claimAhead = 4
+// waits for the store's next commit, which takes tens of milliseconds when the store is busy: a
+// channel busy with one receiver must hold enough to keep its slots full meanwhile. With 16 slots,
+// 4 ahead capped a channel near 2,000 deliveries a second at 40 ms a commit (a port day flat out
+// fell seconds behind); 16 ahead lets it keep up.
+const claimAhead = 16
 
-// lease is how long a claim holds: longer than a delivery claimed ahead can wait for a slot (the
-// attempts before it, at most claimAhead Timeouts) plus its own attempt, so that a delivery is
-// never sent twice at once because its receiver is slow.
+// A claim holds for leaseAttempts attempts of Timeout, plus leaseSlack for the nodes' clocks to
+// disagree: a node that dies mid-attempt leaves its deliveries to the others after that long. An
+// attempt starts only while its lease still has a Timeout and the slack to run (startable): a
+// delivery that waited longer than that behind a slow receiver is given back unsent, so that it is
+// never sent by two nodes at once, however far ahead it was claimed.
+const (
+	leaseAttempts = 5
+	leaseSlack    = 15 * time.Second
+)
+
 func (d *Dispatcher) lease() time.Duration {
-	return time.Duration(1+claimAhead)*d.opt.Timeout + 15*time.Second
+	return leaseAttempts*d.opt.Timeout + leaseSlack
+}
+
+// startable tells whether an attempt at dl started now would end within its lease.
+func (d *Dispatcher) startable(dl store.Delivery) bool {
+	return !d.opt.Now().Add(d.opt.Timeout + leaseSlack).After(dl.LeasedUntil)
 }
 
 // run makes one attempt and hands its outcome to the completer. The channel's slot is free as

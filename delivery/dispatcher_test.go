@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
 	"github.com/portlight/portlight/store"
@@ -407,5 +408,44 @@ func TestShutdownOfADispatcherNeverStarted(t *testing.T) {
 	case <-done:
 	case <-time.After(2 * time.Second):
 		t.Fatal("Shutdown of a dispatcher never started hangs")
+	}
+}
+
+// TestClaimedAheadPastItsLeaseIsGivenBack: behind a receiver slower than its traffic, deliveries
+// claimed ahead that waited for a slot until their lease got too short are given back unsent and
+// claimed again: every one is delivered, each sent once, each with one attempt.
+func TestClaimedAheadPastItsLeaseIsGivenBack(t *testing.T) {
+	// A lease of 5 × 200 ms + 15 s: an attempt may start at most 800 ms after the claim, and the
+	// receiver takes 150 ms an attempt, one at a time.
+	f := newFixture(t, Options{Timeout: 200 * time.Millisecond, Concurrency: 1, Poll: 20 * time.Millisecond})
+	var calls sync.Map
+	rc := newReceiver(t, func(r *http.Request, _ []byte) int {
+		n, _ := calls.LoadOrStore(r.Header.Get("webhook-id"), new(atomic.Int32))
+		n.(*atomic.Int32).Add(1)
+		time.Sleep(150 * time.Millisecond)
+		return 200
+	})
+	c := f.channel("NXT1", rc.URL, nil)
+	const n = 12
+	for i := range n {
+		f.notify(fmt.Sprintf("CONT%07d", i), "NXT1")
+	}
+	f.start()
+	rc.waitFor(t, n, 20*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	calls.Range(func(id, got any) bool {
+		if got := got.(*atomic.Int32).Load(); got != 1 {
+			t.Errorf("delivery %s was sent %d times", id, got)
+		}
+		return true
+	})
+	for _, d := range f.deliveries(c.ID) {
+		if d.Status != store.DeliveryDelivered || d.Attempts != 1 {
+			t.Errorf("delivery %s: status %v after %d attempts", d.ID, d.Status, d.Attempts)
+		}
+	}
+	var given dto.Metric
+	if err := f.d.metrics.GivenBack.Write(&given); err != nil || given.GetCounter().GetValue() == 0 {
+		t.Error("no delivery was given back: the test did not wait past a lease")
 	}
 }

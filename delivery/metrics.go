@@ -24,6 +24,9 @@ type Metrics struct {
 	Failures *prometheus.CounterVec
 	// InFlight is the number of attempts under way on this node.
 	InFlight prometheus.Gauge
+	// GivenBack counts deliveries claimed ahead and given back unsent: they waited for a slot
+	// until their lease got too short (a receiver slower than its channel's traffic).
+	GivenBack prometheus.Counter
 }
 
 // NewMetrics registers the dispatcher's metrics on reg, and, when o is not nil, the depth of the
@@ -47,8 +50,12 @@ func NewMetrics(reg prometheus.Registerer, o store.Outbox) *Metrics {
 		InFlight: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "portlight_webhook_in_flight", Help: "Webhook attempts under way on this node.",
 		}),
+		GivenBack: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "portlight_webhook_given_back_total",
+			Help: "Deliveries claimed ahead and given back unsent, their lease too short by the time a slot was free (a slow receiver).",
+		}),
 	}
-	reg.MustRegister(m.Latency, m.AttemptDuration, m.Attempts, m.Failures, m.InFlight)
+	reg.MustRegister(m.Latency, m.AttemptDuration, m.Attempts, m.Failures, m.InFlight, m.GivenBack)
 	if o != nil {
 		reg.MustRegister(&depthCollector{outbox: o})
 	}
