@@ -10,7 +10,7 @@ import (
 // default collects whenever the heap doubles, which at thousands of commands a second is a
 // collection every few milliseconds and some 8% of the CPU. Collecting at five times the live heap
 // instead costs about 80 MB more memory and gave 8% more commands a second on two cores
-// (README "Measuring"); the soft limit makes the collector work harder again before the heap
+// (docs/production.md, "Memory"); the soft limit makes the collector work harder again before the heap
 // gets anywhere near a small machine's memory. GOGC and GOMEMLIMIT in the environment win.
 const (
 	gcPercent   = 400
