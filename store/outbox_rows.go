@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,6 +31,17 @@ func OrderingKey(n *StoredNotification) string {
 		return n.EquipmentNumber
 	}
 	return OwnQueuePrefix + strconv.FormatInt(n.Seq, 10)
+}
+
+// Receivers are the companies notified in ns, each once, sorted: a dispatch reads the channels of
+// those companies only, not every channel of the platform.
+func Receivers(ns []StoredNotification) []string {
+	ids := make([]string, 0, 8)
+	for i := range ns {
+		ids = append(ids, ns[i].ReceiverID)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // OwnQueuePrefix starts the ordering key of a notification that concerns no container (an

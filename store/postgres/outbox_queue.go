@@ -131,7 +131,8 @@ WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`, cursor, h, r.Limit)
 func fanOut(ctx context.Context, tx pgx.Tx, r store.DispatchRequest, ns []store.StoredNotification, counts map[string]int) error {
 	// FOR KEY SHARE: a channel deleted meanwhile waits for this transaction (its deliveries would
 	// otherwise point at nothing).
-	channels, err := queryChannels(ctx, tx, sqlChannelColumns+` ORDER BY channel_id FOR KEY SHARE`)
+	channels, err := queryChannels(ctx, tx, sqlChannelColumns+` WHERE company_id = ANY($1) ORDER BY channel_id FOR KEY SHARE`,
+		store.Receivers(ns))
 	if err != nil || len(channels) == 0 {
 		return err
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"time"
@@ -70,7 +71,11 @@ func (s *Store) dispatchTx(ctx context.Context, tx *sql.Tx, r store.DispatchRequ
 	if len(ns) == 0 {
 		return nil
 	}
-	channels, err := scanChannels(tx.StmtContext(ctx, s.outbox.channels).QueryContext(ctx))
+	receivers, err := json.Marshal(store.Receivers(ns))
+	if err != nil {
+		return fmt.Errorf("store/sqlite: dispatch: %w", err)
+	}
+	channels, err := scanChannels(tx.StmtContext(ctx, s.outbox.channels).QueryContext(ctx, string(receivers)))
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,9 @@ FROM outbox_pending p JOIN notifications n ON n.seq = p.seq ORDER BY p.seq LIMIT
 	sqlInsertDelivery = `INSERT INTO deliveries (delivery_id, channel_id, seq, ordering_key, status,
     blocked, created_at, expires_at, next_attempt_at) VALUES (?, ?, ?, ?, 0, ?, ?, ?, ?)`
 	sqlMarkDispatched = `DELETE FROM outbox_pending WHERE seq <= ?`
-	sqlLease          = `UPDATE deliveries SET leased_by = ?, leased_until = ? WHERE delivery_id = ?`
+	// sqlChannelsOf selects the channels of the companies of a JSON array (a dispatch's receivers).
+	sqlChannelsOf = ` WHERE company_id IN (SELECT value FROM json_each(?)) ORDER BY company_id, created_at, channel_id`
+	sqlLease      = `UPDATE deliveries SET leased_by = ?, leased_until = ? WHERE delivery_id = ?`
 )
 
 // prepare prepares the statements on the writer connection the first time; it must not be called
@@ -41,7 +43,7 @@ func (o *outboxStmts) prepare(ctx context.Context, db *sql.DB) error {
 		st **sql.Stmt
 		q  string
 	}{
-		{&o.undispatched, sqlUndispatched}, {&o.channels, sqlChannelColumns + ` ORDER BY company_id, created_at, channel_id`},
+		{&o.undispatched, sqlUndispatched}, {&o.channels, sqlChannelColumns + sqlChannelsOf},
 		{&o.pending, sqlPendingInQueue}, {&o.insert, sqlInsertDelivery}, {&o.markDispatched, sqlMarkDispatched},
 		{&o.claim, sqlClaim}, {&o.lease, sqlLease}, {&o.record, sqlRecordAttempt}, {&o.delivered, sqlDelivered},
 		{&o.dead, sqlDead}, {&o.retry, sqlRetry}, {&o.release, sqlRelease}, {&o.unblock, sqlUnblockNext},
