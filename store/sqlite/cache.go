@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/portlight/portlight/release"
 )
@@ -24,6 +25,11 @@ import (
 //
 // Rights and facts of an entry are shared with the ops that read it and never modified: the core
 // decides on a container without modifying it (release.Decide returns copies).
+//
+// The readers use the cache too (Store.Container: the gate check, CCRM GET): an entry is committed
+// state, and a group's changes are folded in before any of its callers is answered, so a reader
+// never sees less than what a caller was told is done. A change made behind the writer's back (an
+// operator's sqlite3 shell) reaches the readers once the next group has emptied the cache.
 
 // cacheContainers bounds the containers the cache holds (a few kilobytes each).
 const cacheContainers = 4096
@@ -41,6 +47,7 @@ type cachedContainer struct {
 // containers used within the last max/2 insertions stay, with no per-entry bookkeeping (a cheap
 // approximation of least recently used).
 type containerCache struct {
+	mu       sync.Mutex // the writer and the readers
 	cur, old map[containerKey]*cachedContainer
 	max      int
 }
@@ -49,7 +56,7 @@ func newContainerCache(max int) *containerCache {
 	return &containerCache{cur: make(map[containerKey]*cachedContainer), max: max}
 }
 
-// get returns the entry of k, or nil.
+// get returns the entry of k, or nil; c.mu is held.
 func (c *containerCache) get(k containerKey) *cachedContainer {
 	if e, ok := c.cur[k]; ok {
 		return e
@@ -61,7 +68,7 @@ func (c *containerCache) get(k containerKey) *cachedContainer {
 	return nil
 }
 
-// put makes e the entry of k.
+// put makes e the entry of k; c.mu is held.
 func (c *containerCache) put(k containerKey, e *cachedContainer) {
 	delete(c.old, k)
 	if _, ok := c.cur[k]; !ok && len(c.cur) >= c.max/2 {
@@ -72,6 +79,8 @@ func (c *containerCache) put(k containerKey, e *cachedContainer) {
 
 // clear forgets every entry.
 func (c *containerCache) clear() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	clear(c.cur)
 	c.old = nil
 }
@@ -80,7 +89,9 @@ func (c *containerCache) clear() {
 // or nil when the entry misses some of them (it was loaded with a later window) or there is none.
 // The copy's rights slice is its own: the overlay rewrites it.
 func (c *containerCache) container(k containerKey, since int64) *release.Container {
+	c.mu.Lock()
 	e := c.get(k)
+	c.mu.Unlock()
 	if e == nil || since < e.since {
 		return nil
 	}
@@ -96,6 +107,8 @@ func (c *containerCache) container(k containerKey, since int64) *release.Contain
 
 // add records c, just loaded from the database with the rights created since `since`.
 func (c *containerCache) add(ct *release.Container, since int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	c.put(containerKey{ct.PortLoCode, ct.EquipmentNumber}, &cachedContainer{since: since,
 		rights: slices.Clip(slices.Clone(ct.Rights)), facts: ct.Facts})
 }
@@ -103,6 +116,8 @@ func (c *containerCache) add(ct *release.Container, since int64) {
 // fold brings the entries of the containers a committed group changed up to date with the group's
 // overlay, ordered as the database would return them.
 func (c *containerCache) fold(o *overlay) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	update := func(k containerKey) {
 		e := c.get(k)
 		if e == nil {

@@ -165,3 +165,80 @@ func TestCacheSeesOtherWriters(t *testing.T) {
 	}
 	checkCache(t, s)
 }
+
+// TestReadersSeeWhatWasAnswered: Store.Container reads the writer's cache: while other callers
+// write, a container read after a command was answered holds that command's change, and once the
+// writes are done every container read equals the database's.
+func TestReadersSeeWhatWasAnswered(t *testing.T) {
+	s := openTemp(t)
+	ctx := context.Background()
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Go(func() {
+			eq := storetest.EquipmentNumber(100 + g)
+			ri := fmt.Sprintf("R%d", g)
+			meta := func(i int, sender release.Party) release.Meta {
+				return release.Meta{Now: now.Add(time.Duration(i) * time.Second), Sender: sender,
+					PublicReferenceID: fmt.Sprintf("pub-%d-%d", g, i), NewReleaseID: fmt.Sprintf("rel-%d-%d", g, i)}
+			}
+			steps := []struct {
+				op               store.Op
+				owner, pendingTo string
+			}{
+				{storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, ri, nil), meta(1, storetest.Agent)),
+					storetest.Agent.NxtEntityID, ""},
+				{storetest.CommandOp(storetest.Port, eq, storetest.RightCommand("Transfer", storetest.Port, eq, ri, storetest.Agent, storetest.Forwarder), meta(2, storetest.Agent)),
+					storetest.Agent.NxtEntityID, storetest.Forwarder.NxtEntityID},
+				{storetest.CommandOp(storetest.Port, eq, storetest.RightCommand("Accept", storetest.Port, eq, ri, storetest.Agent, storetest.Forwarder), meta(3, storetest.Forwarder)),
+					storetest.Forwarder.NxtEntityID, ""},
+			}
+			for i, st := range steps {
+				if _, err := s.Apply(ctx, st.op); err != nil {
+					t.Errorf("%s step %d: %v", eq, i, err)
+					return
+				}
+				c, err := s.Container(ctx, storetest.Port, eq, now.Add(time.Hour))
+				if err != nil || len(c.Rights) != 1 {
+					t.Errorf("%s step %d: read %v, %v", eq, i, c, err)
+					return
+				}
+				r := c.Rights[0]
+				pending := ""
+				if r.PendingTo != nil {
+					pending = r.PendingTo.NxtEntityID
+				}
+				if r.Owner.NxtEntityID != st.owner || pending != st.pendingTo {
+					t.Errorf("%s step %d: read owner %s pending to %q, want %s pending to %q", eq, i, r.Owner.NxtEntityID, pending, st.owner, st.pendingTo)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for g := range 16 {
+		eq := storetest.EquipmentNumber(100 + g)
+		got, err := s.Container(ctx, storetest.Port, eq, now.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := loadContainer(ctx, s.read, storetest.Port, eq, liveSince(now.Add(time.Hour)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+			t.Errorf("%s read %s\n  database %s", eq, g, w)
+		}
+	}
+	if s.wtx.cache.container(containerKey{storetest.Port, storetest.EquipmentNumber(100)}, liveSince(now.Add(time.Hour))) == nil {
+		t.Error("the containers are not in the cache: the reads above were answered from the database")
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -73,7 +73,11 @@ func byCreation(a, b *release.Right) int {
 // release.LiveWindow before now.
 func (s *Store) Container(ctx context.Context, portLoCode, equipmentNumber string, now time.Time) (*release.Container, error) {
 	eq := strings.ToUpper(strings.TrimSpace(equipmentNumber))
-	c, err := loadContainer(ctx, s.read, portLoCode, eq, liveSince(now))
+	since := liveSince(now)
+	if c := s.wtx.cache.container(containerKey{portLoCode, eq}, since); c != nil {
+		return c, nil
+	}
+	c, err := loadContainer(ctx, s.read, portLoCode, eq, since)
 	if err != nil {
 		return nil, fmt.Errorf("store/sqlite: %w", err)
 	}
