@@ -30,14 +30,20 @@ const sqlFoldListCounts = `WITH keys AS (
 INSERT INTO rights_list_counts (company_id, port_lo_code, kind, n)
 SELECT company_id, port_lo_code, kind, sum(n) FROM gone GROUP BY 1, 2, 3`
 
-// foldListCounts folds the rights-list counts once, unless another node is at it.
-func (s *Store) foldListCounts(ctx context.Context) error {
-	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		var mine bool
-		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1, $2)`, leaderLockSpace, foldLockKey).Scan(&mine); err != nil {
+// vacuumEvery is how many folds a node makes between two VACUUMs of the counts table. Each fold
+// leaves the rows it replaced dead, thousands a second at full speed: left to autovacuum (a minute
+// apart at best, never when it is off) the table grew to hundreds of megabytes, which every fold
+// and every list's size then read.
+const vacuumEvery = 30
+
+// foldListCounts folds the rights-list counts once, unless another node is at it; it tells
+// whether it did.
+func (s *Store) foldListCounts(ctx context.Context) (folded bool, err error) {
+	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if err := tx.QueryRow(ctx, `SELECT pg_try_advisory_xact_lock($1, $2)`, leaderLockSpace, foldLockKey).Scan(&folded); err != nil {
 			return fmt.Errorf("store/postgres: fold list counts: %w", err)
 		}
-		if !mine {
+		if !folded {
 			return nil
 		}
 		if _, err := tx.Exec(ctx, sqlFoldListCounts); err != nil {
@@ -45,13 +51,24 @@ func (s *Store) foldListCounts(ctx context.Context) error {
 		}
 		return nil
 	})
+	return folded, err
 }
 
-// folder folds the rights-list counts every foldEvery until quit is closed.
+// vacuumListCounts vacuums the counts table (outside any transaction, as VACUUM must be).
+func (s *Store) vacuumListCounts(ctx context.Context) error {
+	if _, err := s.pool.Exec(ctx, `VACUUM rights_list_counts`); err != nil {
+		return fmt.Errorf("store/postgres: vacuum list counts: %w", err)
+	}
+	return nil
+}
+
+// folder folds the rights-list counts every foldEvery, and vacuums their table after every
+// vacuumEvery folds of its own, until quit is closed.
 func (s *Store) folder() {
 	defer s.background.Done()
 	t := time.NewTicker(foldEvery)
 	defer t.Stop()
+	folds := 0
 	for {
 		select {
 		case <-s.quit:
@@ -59,8 +76,16 @@ func (s *Store) folder() {
 		case <-t.C:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		if err := s.foldListCounts(ctx); err != nil {
+		folded, err := s.foldListCounts(ctx)
+		if err != nil {
 			slog.Warn("rights-list counts", "err", err)
+		}
+		if folded {
+			if folds++; folds%vacuumEvery == 0 {
+				if err := s.vacuumListCounts(ctx); err != nil {
+					slog.Warn("rights-list counts", "err", err)
+				}
+			}
 		}
 		cancel()
 	}
