@@ -23,12 +23,7 @@ func ProcStats(pid int) (cpu time.Duration, peakRSS int64, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	// Fields after the command name (which may hold spaces) start at the last ')'.
-	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+2:]))
-	utime, _ := strconv.ParseInt(fields[11], 10, 64)
-	stime, _ := strconv.ParseInt(fields[12], 10, 64)
-	const ticks = 100 // USER_HZ on Linux
-	cpu = time.Duration(utime+stime) * time.Second / ticks
+	_, cpu = parseStat(stat)
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return cpu, 0, err
@@ -40,6 +35,47 @@ func ProcStats(pid int) (cpu time.Duration, peakRSS int64, err error) {
 		}
 	}
 	return cpu, peakRSS, nil
+}
+
+// parseStat reads the command name and the CPU time (user and system) of a /proc/<pid>/stat.
+func parseStat(stat []byte) (comm string, cpu time.Duration) {
+	open, end := strings.IndexByte(string(stat), '('), strings.LastIndexByte(string(stat), ')')
+	if open < 0 || end < open || end+2 > len(stat) {
+		return "", 0
+	}
+	// Fields after the command name (which may hold spaces) start after the last ')'.
+	fields := strings.Fields(string(stat[end+2:]))
+	if len(fields) < 13 {
+		return "", 0
+	}
+	utime, _ := strconv.ParseInt(fields[11], 10, 64)
+	stime, _ := strconv.ParseInt(fields[12], 10, 64)
+	const ticks = 100 // USER_HZ on Linux
+	return string(stat[open+1 : end]), time.Duration(utime+stime) * time.Second / ticks
+}
+
+// CPUOf is the CPU time so far of every process of this machine named comm (e.g. "postgres": a
+// local PostgreSQL server's backends and helpers). A process that ends meanwhile takes its time
+// with it: measure a server whose processes live through the run (pooled connections).
+func CPUOf(comm string) (time.Duration, error) {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return 0, err
+	}
+	var total time.Duration
+	for _, e := range entries {
+		if _, err := strconv.Atoi(e.Name()); err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue // ended meanwhile
+		}
+		if name, cpu := parseStat(stat); name == comm {
+			total += cpu
+		}
+	}
+	return total, nil
 }
 
 // Server is a `portlight serve --sandbox` the bench started itself.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -30,6 +31,7 @@ type portDayReport struct {
 	Day          bench.PortDayResult     `json:"portDay"`
 	RightsLists  *bench.RightsListResult `json:"rightsLists,omitempty"`
 	ServerCPU    float64                 `json:"serverCpuCoresBusy,omitempty"`
+	DatabaseCPU  float64                 `json:"databaseCpuCoresBusy,omitempty"` // a PostgreSQL server on this machine
 	ServerPeakMB float64                 `json:"serverPeakRssMB,omitempty"`
 	HTTPCeiling  *bench.Result           `json:"httpCeiling,omitempty"`
 	StoreCeiling *bench.Result           `json:"storeCeiling,omitempty"`
@@ -128,6 +130,11 @@ func benchPortDayCmd() *cobra.Command {
 			}
 		}
 		cpu0, _, _ := procStats(serverPID)
+		local := localDatabase(cfg.DatabaseURL)
+		var db0 time.Duration
+		if local {
+			db0, _ = bench.CPUOf("postgres")
+		}
 		t0 := time.Now()
 		var lists sync.WaitGroup
 		if list.Rate > 0 {
@@ -148,6 +155,11 @@ func benchPortDayCmd() *cobra.Command {
 			if err == nil {
 				rep.ServerCPU = (cpu1 - cpu0).Seconds() / time.Since(t0).Seconds()
 				rep.ServerPeakMB = float64(peak) / (1 << 20)
+			}
+		}
+		if local {
+			if db1, err := bench.CPUOf("postgres"); err == nil {
+				rep.DatabaseCPU = (db1 - db0).Seconds() / time.Since(t0).Seconds()
 			}
 		}
 		if start && ceilings {
@@ -171,6 +183,23 @@ func benchPortDayCmd() *cobra.Command {
 		}
 		return nil
 	})
+}
+
+// localDatabase tells whether a PostgreSQL URL names a server on this machine (whose processes
+// the bench can see).
+func localDatabase(databaseURL string) bool {
+	if databaseURL == "" {
+		return false
+	}
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		return false
+	}
+	switch u.Hostname() {
+	case "", "localhost", "127.0.0.1", "::1":
+		return true
+	}
+	return false
 }
 
 func procStats(pid int) (time.Duration, int64, error) {
@@ -220,6 +249,9 @@ func printPortDay(r portDayReport) {
 		}
 	}
 	fmt.Printf("  containers           %8d started, %d picked up, %d commands refused on purpose\n", d.Containers, d.Completed, d.Rejected)
+	if r.DatabaseCPU > 0 {
+		fmt.Printf("  database             %8.2f cores busy on average (the PostgreSQL server's processes on this machine)\n", r.DatabaseCPU)
+	}
 	if r.ServerCPU > 0 {
 		fmt.Printf("  server               %8.2f cores busy on average, peak RSS %.0f MB\n", r.ServerCPU, r.ServerPeakMB)
 	}
