@@ -133,6 +133,7 @@ func TestQueryPlans(t *testing.T) {
 			[]string{"SEARCH rights USING COVERING INDEX rights_owner_pending_list", "SEARCH rights USING COVERING INDEX rights_pending_list"}},
 		{"channels of a dispatch's receivers", sqlChannelColumns + sqlChannelsOf, []any{`["NXT1","NXT2"]`},
 			[]string{"SEARCH notification_channels USING INDEX notification_channels_company (company_id=?)"}},
+		{"lease a claim's batch", sqlLease, []any{"node", 0, `["a","b"]`}, []string{"SEARCH deliveries USING COVERING INDEX sqlite_autoindex_deliveries_1 (delivery_id=?)"}},
 		{"notifications by publicReferenceId", pullByReference.query, pullByReference.args,
 			[]string{"SEARCH notifications USING INDEX notifications_public_reference"}},
 		{"notifications of the week", pullOfWeek.query, pullOfWeek.args,

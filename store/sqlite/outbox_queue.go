@@ -190,10 +190,19 @@ func (s *Store) claimTx(ctx context.Context, tx *sql.Tx, r store.ClaimRequest, i
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("store/sqlite: claim: %w", err)
 		}
+		if len(out) == first {
+			continue
+		}
+		ids := make([]string, 0, len(out)-first)
 		for _, d := range out[first:] {
-			if _, err := lease.ExecContext(ctx, r.Node, nanos(r.LeaseUntil), d.ID); err != nil {
-				return nil, fmt.Errorf("store/sqlite: claim: %w", err)
-			}
+			ids = append(ids, d.ID)
+		}
+		batch, err := json.Marshal(ids)
+		if err != nil {
+			return nil, fmt.Errorf("store/sqlite: claim: %w", err)
+		}
+		if _, err := lease.ExecContext(ctx, r.Node, nanos(r.LeaseUntil), string(batch)); err != nil {
+			return nil, fmt.Errorf("store/sqlite: claim: %w", err)
 		}
 	}
 	return out, nil

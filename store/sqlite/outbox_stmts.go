@@ -28,7 +28,8 @@ FROM outbox_pending p JOIN notifications n ON n.seq = p.seq ORDER BY p.seq LIMIT
 	sqlMarkDispatched = `DELETE FROM outbox_pending WHERE seq <= ?`
 	// sqlChannelsOf selects the channels of the companies of a JSON array (a dispatch's receivers).
 	sqlChannelsOf = ` WHERE company_id IN (SELECT value FROM json_each(?)) ORDER BY company_id, created_at, channel_id`
-	sqlLease      = `UPDATE deliveries SET leased_by = ?, leased_until = ? WHERE delivery_id = ?`
+	// sqlLease leases the deliveries of a JSON array of ids: one statement for a claim's batch.
+	sqlLease = `UPDATE deliveries SET leased_by = ?, leased_until = ? WHERE delivery_id IN (SELECT value FROM json_each(?))`
 )
 
 // prepare prepares the statements on the writer connection the first time; it must not be called
