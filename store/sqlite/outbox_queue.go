@@ -212,9 +212,14 @@ func (s *Store) claimTx(ctx context.Context, tx *sql.Tx, r store.ClaimRequest, i
 const (
 	sqlRecordAttempt = `INSERT INTO delivery_attempts (delivery_id, at, status_code, latency, error)
 SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM deliveries WHERE delivery_id = ?)`
-	sqlDelivered = `UPDATE deliveries SET status = 1, attempts = attempts + 1, delivered_at = ?,
-    last_attempt_at = ?, last_status_code = ?, last_latency = ?, last_error = ?, leased_by = '', leased_until = 0
-WHERE delivery_id = ? AND status = 0 RETURNING channel_id, ordering_key`
+	// sqlDelivered records the deliveries of a JSON array of [id, at, status code, latency, error]
+	// as delivered, in one statement (most outcomes are), answering their queues.
+	sqlDelivered = `UPDATE deliveries SET status = 1, attempts = attempts + 1, delivered_at = j.at,
+    last_attempt_at = j.at, last_status_code = j.code, last_latency = j.latency, last_error = j.error,
+    leased_by = '', leased_until = 0
+FROM (SELECT value ->> 0 AS id, value ->> 1 AS at, value ->> 2 AS code, value ->> 3 AS latency,
+    value ->> 4 AS error FROM json_each(?)) AS j
+WHERE deliveries.delivery_id = j.id AND deliveries.status = 0 RETURNING channel_id, ordering_key`
 	sqlDead = `UPDATE deliveries SET status = 2, attempts = attempts + 1,
     last_attempt_at = ?, last_status_code = ?, last_latency = ?, last_error = ?, leased_by = '', leased_until = 0
 WHERE delivery_id = ? AND status = 0 AND leased_by = ? RETURNING channel_id, ordering_key`
@@ -222,9 +227,12 @@ WHERE delivery_id = ? AND status = 0 AND leased_by = ? RETURNING channel_id, ord
     last_attempt_at = ?, last_status_code = ?, last_latency = ?, last_error = ?, leased_by = '', leased_until = 0
 WHERE delivery_id = ? AND status = 0 AND leased_by = ?`
 	sqlRelease = `UPDATE deliveries SET leased_by = '', leased_until = 0 WHERE delivery_id = ? AND status = 0 AND leased_by = ?`
-	// sqlUnblockNext makes the first pending delivery of a queue its head.
-	sqlUnblockNext = `UPDATE deliveries SET blocked = 0 WHERE delivery_id = (SELECT delivery_id FROM deliveries
-    WHERE channel_id = ? AND ordering_key = ? AND status = 0 ORDER BY seq LIMIT 1) AND blocked`
+	// sqlUnblockNext makes the first pending delivery of each queue of a JSON array of [channel,
+	// ordering key] its head.
+	sqlUnblockNext = `UPDATE deliveries SET blocked = 0 WHERE blocked AND delivery_id IN (
+    SELECT (SELECT d.delivery_id FROM deliveries d WHERE d.channel_id = q.value ->> 0
+        AND d.ordering_key = q.value ->> 1 AND d.status = 0 ORDER BY d.seq LIMIT 1)
+    FROM json_each(?) AS q)`
 )
 
 // CompleteDeliveries implements store.Outbox.
@@ -235,43 +243,78 @@ func (s *Store) CompleteDeliveries(ctx context.Context, results []store.Delivery
 	return s.inWriter(ctx, func(ctx context.Context, tx *sql.Tx) error { return s.completeTx(ctx, tx, results) })
 }
 
-// completeTx is CompleteDeliveries inside the writer's transaction.
-func (s *Store) completeTx(ctx context.Context, tx *sql.Tx, results []store.DeliveryResult) (err error) {
+// completeTx is CompleteDeliveries inside the writer's transaction: the delivered ones in one
+// statement, the others one by one, then the next delivery of every queue that one left made its
+// head (only a queue's head is ever claimed, so no two outcomes of a call share a queue).
+func (s *Store) completeTx(ctx context.Context, tx *sql.Tx, results []store.DeliveryResult) error {
 	o := &s.outbox
-	record, delivered, dead := tx.StmtContext(ctx, o.record), tx.StmtContext(ctx, o.delivered), tx.StmtContext(ctx, o.dead)
-	retry, release, unblock := tx.StmtContext(ctx, o.retry), tx.StmtContext(ctx, o.release), tx.StmtContext(ctx, o.unblock)
+	var delivered [][5]any
+	var ended [][2]string // the queues a delivery left
+	endedRow := func(row interface{ Scan(...any) error }) error {
+		var q [2]string
+		switch err := row.Scan(&q[0], &q[1]); err {
+		case nil:
+			ended = append(ended, q)
+		case sql.ErrNoRows:
+			// not pending any more, or no longer ours: nothing changes
+		default:
+			return err
+		}
+		return nil
+	}
 	for _, r := range results {
 		a := r.Attempt
-		// Failed attempts are logged; the one that delivers is the delivery's last attempt.
-		if r.Outcome == store.OutcomeRetry || r.Outcome == store.OutcomeDead {
-			if _, err := record.ExecContext(ctx, r.ID, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID); err != nil {
-				return fmt.Errorf("store/sqlite: record attempt: %w", err)
-			}
-		}
-		var ended *sql.Row // the update of a delivery that left its queue, answering its queue
+		var err error
 		switch r.Outcome {
 		case store.OutcomeDelivered:
-			ended = delivered.QueryRowContext(ctx, nanos(a.At), nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID)
-		case store.OutcomeDead:
-			ended = dead.QueryRowContext(ctx, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID, r.Node)
-		case store.OutcomeRetry:
-			_, err = retry.ExecContext(ctx, nanos(r.NextAttemptAt), nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID, r.Node)
+			// The attempt that delivers is the delivery's last attempt, not logged apart.
+			delivered = append(delivered, [5]any{r.ID, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error})
+		case store.OutcomeDead, store.OutcomeRetry:
+			// Failed attempts are logged.
+			if _, err = tx.StmtContext(ctx, o.record).ExecContext(ctx, r.ID, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID); err != nil {
+				return fmt.Errorf("store/sqlite: record attempt: %w", err)
+			}
+			if r.Outcome == store.OutcomeDead {
+				err = endedRow(tx.StmtContext(ctx, o.dead).QueryRowContext(ctx, nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID, r.Node))
+			} else {
+				_, err = tx.StmtContext(ctx, o.retry).ExecContext(ctx, nanos(r.NextAttemptAt), nanos(a.At), a.StatusCode, int64(a.Latency), a.Error, r.ID, r.Node)
+			}
 		case store.OutcomeReleased:
-			_, err = release.ExecContext(ctx, r.ID, r.Node)
+			_, err = tx.StmtContext(ctx, o.release).ExecContext(ctx, r.ID, r.Node)
 		default:
 			err = fmt.Errorf("unknown outcome %d", r.Outcome)
 		}
-		if ended != nil {
-			var channelID, key string
-			switch err = ended.Scan(&channelID, &key); err {
-			case nil:
-				_, err = unblock.ExecContext(ctx, channelID, key)
-			case sql.ErrNoRows:
-				err = nil // not pending any more, or no longer ours: nothing changes
-			}
-		}
 		if err != nil {
 			return fmt.Errorf("store/sqlite: complete delivery %s: %w", r.ID, err)
+		}
+	}
+	if len(delivered) > 0 {
+		batch, err := json.Marshal(delivered)
+		if err != nil {
+			return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+		}
+		rows, err := tx.StmtContext(ctx, o.delivered).QueryContext(ctx, string(batch))
+		if err != nil {
+			return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+		}
+		for rows.Next() {
+			if err := endedRow(rows); err != nil {
+				rows.Close()
+				return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+		}
+	}
+	if len(ended) > 0 {
+		queues, err := json.Marshal(ended)
+		if err != nil {
+			return fmt.Errorf("store/sqlite: complete deliveries: %w", err)
+		}
+		if _, err := tx.StmtContext(ctx, o.unblock).ExecContext(ctx, string(queues)); err != nil {
+			return fmt.Errorf("store/sqlite: complete deliveries: unblock the next: %w", err)
 		}
 	}
 	return nil
