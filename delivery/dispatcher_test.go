@@ -318,13 +318,7 @@ func TestTokenFetchedCachedAndRefreshedOn401(t *testing.T) {
 // over gets each message once.
 func TestLateAnswerIsNotSentAgain(t *testing.T) {
 	f := newFixture(t, Options{Timeout: 5 * time.Second, Poll: 20 * time.Millisecond})
-	var calls sync.Map
-	rc := newReceiver(t, func(r *http.Request, _ []byte) int {
-		n, _ := calls.LoadOrStore(r.Header.Get("webhook-id"), new(atomic.Int32))
-		n.(*atomic.Int32).Add(1)
-		time.Sleep(1500 * time.Millisecond)
-		return 200
-	})
+	rc, sentOnce := slowCountingReceiver(t, 1500*time.Millisecond)
 	f.channel("NXT1", rc.URL, nil)
 	f.start()
 	for i := range 3 {
@@ -332,12 +326,7 @@ func TestLateAnswerIsNotSentAgain(t *testing.T) {
 	}
 	rc.waitFor(t, 3, 10*time.Second)
 	time.Sleep(300 * time.Millisecond)
-	calls.Range(func(id, n any) bool {
-		if got := n.(*atomic.Int32).Load(); got != 1 {
-			t.Errorf("delivery %s was sent %d times", id, got)
-		}
-		return true
-	})
+	sentOnce()
 }
 
 // TestShutdownReleasesWhatIsInFlight: an attempt still running when the shutdown time is up is
@@ -418,13 +407,7 @@ func TestClaimedAheadPastItsLeaseIsGivenBack(t *testing.T) {
 	// A lease of 5 × 200 ms + 15 s: an attempt may start at most 800 ms after the claim, and the
 	// receiver takes 150 ms an attempt, one at a time.
 	f := newFixture(t, Options{Timeout: 200 * time.Millisecond, Concurrency: 1, Poll: 20 * time.Millisecond})
-	var calls sync.Map
-	rc := newReceiver(t, func(r *http.Request, _ []byte) int {
-		n, _ := calls.LoadOrStore(r.Header.Get("webhook-id"), new(atomic.Int32))
-		n.(*atomic.Int32).Add(1)
-		time.Sleep(150 * time.Millisecond)
-		return 200
-	})
+	rc, sentOnce := slowCountingReceiver(t, 150*time.Millisecond)
 	c := f.channel("NXT1", rc.URL, nil)
 	const n = 12
 	for i := range n {
@@ -433,12 +416,7 @@ func TestClaimedAheadPastItsLeaseIsGivenBack(t *testing.T) {
 	f.start()
 	rc.waitFor(t, n, 20*time.Second)
 	time.Sleep(300 * time.Millisecond)
-	calls.Range(func(id, got any) bool {
-		if got := got.(*atomic.Int32).Load(); got != 1 {
-			t.Errorf("delivery %s was sent %d times", id, got)
-		}
-		return true
-	})
+	sentOnce()
 	for _, d := range f.deliveries(c.ID) {
 		if d.Status != store.DeliveryDelivered || d.Attempts != 1 {
 			t.Errorf("delivery %s: status %v after %d attempts", d.ID, d.Status, d.Attempts)
@@ -447,5 +425,26 @@ func TestClaimedAheadPastItsLeaseIsGivenBack(t *testing.T) {
 	var given dto.Metric
 	if err := f.d.metrics.GivenBack.Write(&given); err != nil || given.GetCounter().GetValue() == 0 {
 		t.Error("no delivery was given back: the test did not wait past a lease")
+	}
+}
+
+// slowCountingReceiver answers 200 after delay and counts the messages it gets by webhook-id;
+// sentOnce fails the test for any message it got more than once.
+func slowCountingReceiver(t *testing.T, delay time.Duration) (rc *receiver, sentOnce func()) {
+	var calls sync.Map
+	rc = newReceiver(t, func(r *http.Request, _ []byte) int {
+		n, _ := calls.LoadOrStore(r.Header.Get("webhook-id"), new(atomic.Int32))
+		n.(*atomic.Int32).Add(1)
+		time.Sleep(delay)
+		return 200
+	})
+	return rc, func() {
+		t.Helper()
+		calls.Range(func(id, n any) bool {
+			if got := n.(*atomic.Int32).Load(); got != 1 {
+				t.Errorf("delivery %s was sent %d times", id, got)
+			}
+			return true
+		})
 	}
 }
