@@ -4,6 +4,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"net/http"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/portlight/portlight/admin"
+	"github.com/portlight/portlight/edi"
 	"github.com/portlight/portlight/service"
 )
 
@@ -48,11 +50,12 @@ type API struct {
 	metrics    http.Handler // GET /metrics (WithMetrics)
 	routes     []route
 	openapi    []byte
+	edi        *edi.Gateway
 }
 
 // New builds the API on the service.
 func New(svc *service.Service) *API {
-	a := &API{svc: svc}
+	a := &API{svc: svc, edi: edi.NewGateway(svc, time.Now)}
 	a.routes = append(a.table(), a.adminRoutes()...)
 	a.openapi = buildOpenAPI(a.routes)
 	return a
@@ -84,6 +87,8 @@ func (a *API) table() []route {
 		{"GET", cpu + "/notification-channels/{channelId}/deliveries", bearerAndKey, styleSync, a.getDeliveries, docDeliveries},
 		{"POST", cpu + "/notification-channels/{channelId}/deliveries/{deliveryId}/replay", bearerAndKey, styleSync, a.postReplay, docReplay},
 		{"POST", cpu + "/notification-channels/{channelId}/rotate-secret", bearerAndKey, styleSync, a.postRotateSecret, docRotateSecret},
+		{"POST", "/edi/v1/{port}/interchanges", bearerAndKey, styleSync, a.postInterchange, docInterchange},
+		{"GET", "/edi/v1/{port}/interchanges/{publicReferenceId}/aperak", bearerAndKey, styleSync, a.getAperak, docAperak},
 		{"GET", "/.well-known/openid-configuration", public, styleSync, a.discovery, docDiscovery},
 		{"GET", "/.well-known/jwks.json", public, styleSync, a.jwks, docJWKS},
 		{"POST", "/bench/v1/ingestion/{ingestionId}", bearer, styleAsync, a.benchIngest, docBench},
@@ -117,7 +122,7 @@ func (a *API) wrap(rt route) http.Handler {
 				writeJSON(w, http.StatusInternalServerError, internalError{Identifier: id, Error: msgInternal})
 			}
 		}()
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, cmp.Or(rt.doc.maxBody, MaxBodyBytes))
 		var caller *service.Caller
 		switch rt.access {
 		case bearer, bearerAndKey:

@@ -14,7 +14,7 @@ import (
 var pullableEvents = []string{
 	release.EventNotValidated, release.EventTransferred, release.EventAcceptedByNextParty,
 	release.EventDeclinedByNextParty, release.EventRevokedByPreviousParty, release.EventReleaseLightChanged,
-	release.EventUpdate, release.EventGateOut, release.EventDelete, release.EventReleaseDetail, release.EventReleaseRightsList,
+	release.EventUpdate, release.EventGateOut, release.EventDelete, release.EventReleaseDetail, release.EventReleaseRightsList, release.EventAPERAK,
 }
 
 // getNotifications handles GET /certified-pickup/v1/notifications (Notification Service 2.0).

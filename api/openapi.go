@@ -11,6 +11,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/portlight/portlight/delivery"
+	"github.com/portlight/portlight/edi"
 	"github.com/portlight/portlight/service"
 )
 
@@ -24,9 +25,21 @@ type doc struct {
 	query       []string // query parameters
 	status      int      // success status
 	answer      any      // success body (a zero value of its type)
+	maxBody     int64    // the bound of the request body, when not MaxBodyBytes
 }
 
 var (
+	docInterchange = doc{
+		summary: "Send an EDIFACT interchange (COREOR, COARRI, CODECO)", tag: "EDIFACT",
+		description: "The body is a UN/EDIFACT interchange (application/edifact or text/plain, D95B or D04A). 202 with where each message stands; " +
+			"a syntax fault answers 400 with a CONTRL interchange and applies nothing. The outcome of each message comes back as an APERAK (docs/edifact.md).",
+		status: 202, answer: edi.Answer{}, maxBody: edi.MaxInterchangeBytes,
+	}
+	docAperak = doc{
+		summary: "Get the APERAK of an interchange", tag: "EDIFACT",
+		description: "The APERAK interchange (application/edifact) answering each message of an interchange your company sent, for 168 hours.",
+		status:      200,
+	}
 	docToken = doc{
 		summary: "Get an access token", tag: "Access",
 		description: "OAuth 2.0 token endpoint (client_credentials, or password for a user); the token is a signed JWT for 'Authorization: Bearer'.",

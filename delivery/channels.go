@@ -357,7 +357,8 @@ func (m *Manager) apply(ctx context.Context, c *Channel, spec Spec, prev *Channe
 }
 
 // canonicalTypes checks a type filter against release.NotificationTypes (any case), without
-// duplicates, in the order of that list; nil means every type.
+// duplicates, in the order of that list; nil means every type a channel gets unasked (every type
+// but EDI, release.Unasked).
 func canonicalTypes(types []string) ([]string, error) {
 	seen := map[string]bool{}
 	for _, t := range types {
@@ -367,7 +368,11 @@ func canonicalTypes(types []string) ([]string, error) {
 		}
 		seen[c] = true
 	}
-	if len(seen) == 0 || len(seen) == len(release.NotificationTypes) {
+	all := true
+	for _, t := range release.NotificationTypes {
+		all = all && seen[t] != release.Unasked(t)
+	}
+	if all {
 		return nil, nil
 	}
 	var out []string

@@ -78,9 +78,22 @@ func TestChannelValidation(t *testing.T) {
 		!strings.HasPrefix(c.SigningSecret(), "whsec_") || c.Headers()["Authorization"] != "Basic abc" {
 		t.Errorf("created %+v", c)
 	}
-	all, _ := m.Create(context.Background(), "NXT1", Spec{Name: "all", URL: ok.URL, Types: release.NotificationTypes})
+	all, _ := m.Create(context.Background(), "NXT1", Spec{Name: "all", URL: ok.URL, Types: []string{release.TypeReleaseLight, release.TypeReleaseRight, release.TypeTerminalEvent}})
 	if all.Types != nil {
-		t.Errorf("every type listed is kept as %v, want nil (all)", all.Types)
+		t.Errorf("every type a channel gets unasked is kept as %v, want nil (all)", all.Types)
+	}
+	// EDI (the gateway's APERAKs) goes only to a channel that names it: with it, the list stays.
+	withEDI, _ := m.Create(context.Background(), "NXT1", Spec{Name: "all and EDI", URL: ok.URL, Types: release.NotificationTypes})
+	if strings.Join(withEDI.Types, ",") != "ReleaseLight,ReleaseRight,TerminalEvent,EDI" {
+		t.Errorf("every type and EDI kept as %v", withEDI.Types)
+	}
+	for typ, want := range map[string]bool{release.TypeReleaseLight: true, release.TypeEDI: false} {
+		if got := all.Wants(&store.StoredNotification{ReceiverID: "NXT1", Type: typ}); got != want {
+			t.Errorf("a channel without a filter wants %s: %v", typ, got)
+		}
+		if !withEDI.Wants(&store.StoredNotification{ReceiverID: "NXT1", Type: typ}) {
+			t.Errorf("a channel naming every type does not want %s", typ)
+		}
 	}
 }
 

@@ -18,6 +18,8 @@ type MessageOutcome struct {
 	Refused string
 	// Rejections are the containers whose command the platform refused, with its NotValidated text.
 	Rejections []Rejection
+	// Notes are what the gateway changed in the message's commands (a release-to party left out).
+	Notes []string
 }
 
 // Rejection is one command of a message that the platform refused.
@@ -69,6 +71,9 @@ func Aperak(ic *edifact.Interchange, outcomes []MessageOutcome, r edifact.Reply)
 			edifact.Seg("NAD", edifact.E("MR"), edifact.E(ic.Sender.ID, "", ic.Sender.Qualifier)))
 		if o.Ignored != "" {
 			w.Write(edifact.Seg("FTX", edifact.E("AAI"), nil, nil, text(o.Ignored)))
+		}
+		for _, note := range o.Notes {
+			w.Write(edifact.Seg("FTX", edifact.E("AAI"), nil, nil, text(note)))
 		}
 		if o.Refused != "" {
 			w.Write(edifact.Seg("ERC", edifact.E(errorRefused, "", "ZZZ")), edifact.Seg("FTX", edifact.E("AAO"), nil, nil, text(o.Refused)))

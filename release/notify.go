@@ -17,7 +17,11 @@ const (
 )
 
 // NotificationTypes lists every type, for channel filters and validation.
-var NotificationTypes = []string{TypeReleaseLight, TypeReleaseRight, TypeTerminalEvent}
+var NotificationTypes = []string{TypeReleaseLight, TypeReleaseRight, TypeTerminalEvent, TypeEDI}
+
+// Unasked reports whether a notification of type typ goes only to the channels that name its type:
+// the EDIFACT gateway's answers (TypeEDI) are not JSON integrators' to receive unasked.
+func Unasked(typ string) bool { return typ == TypeEDI }
 
 // Notification events (the envelope's "event").
 const (

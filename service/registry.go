@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/release"
 )
 
 // EntityFilter is the query of the company registry (GET /certified-pickup/v1/entities).
@@ -82,4 +83,10 @@ func optional(s string) *string {
 		return nil
 	}
 	return &s
+}
+
+// Knows reports whether the registry knows the company r names (the EDIFACT gateway leaves out a
+// release-to party it does not know, rather than have the release refused).
+func (s *Service) Knows(ctx context.Context, r release.PartyRef) bool {
+	return s.dir.Resolve(ctx, r.IdentificationType, r.IdentificationCode) != nil
 }

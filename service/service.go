@@ -61,31 +61,67 @@ type Request struct {
 // returns once they are durably committed: their outcome is then fixed and stored as
 // notifications, so nothing is lost if the process dies after answering.
 func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, externalRef *string) (Receipt, error) {
+	results, err := s.ExecuteAll(ctx, caller, []Call{{Requests: reqs, ExternalRef: externalRef}})
+	if err != nil {
+		return Receipt{}, err
+	}
+	return results[0].Receipt, results[0].Err
+}
+
+// Call is one call of a front end: requests applied together under one publicReferenceId.
+type Call struct {
+	Requests    []Request
+	ExternalRef *string
+}
+
+// Result is what came of one Call: its receipt and the outcome of each of its requests, or the
+// error that refused the whole call before any of it was applied.
+type Result struct {
+	Receipt  Receipt
+	Outcomes []release.Outcome
+	Err      error
+}
+
+// ExecuteAll applies several calls of caller in order, each under its own publicReferenceId, in
+// one hand-over to the store (the EDIFACT gateway's interchange of thousands of messages commits
+// in a few groups instead of one group per message). A call refused before it is applied (an
+// error of its own) does not stop the others; err is a failure of the whole.
+func (s *Service) ExecuteAll(ctx context.Context, caller *Caller, calls []Call) ([]Result, error) {
 	now := s.now().UTC()
-	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
-	ops := make([]store.Op, len(reqs))
-	for i, r := range reqs {
-		port := identity.NormaliseCode(r.PortLoCode)
-		eq := identity.NormaliseCode(r.EquipmentNumber)
-		s.resolve(ctx, port, r.Command)
-		meta := release.Meta{
-			Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef,
-			Sender: caller.Company.Party(), NewReleaseID: newID(), StrictCheckDigit: s.cfg.StrictCheckDigit,
-		}
-		cmd := r.Command
-		ops[i] = store.Op{
-			PortLoCode: port, EquipmentNumber: eq,
-			Decide: func(c *release.Container) release.Outcome { return release.Decide(c, cmd, meta) },
-			Audit: store.Audit{
-				PublicReferenceID: receipt.PublicReferenceID, CompanyID: caller.Company.NxtEntityID,
-				Action: cmd.Action(), EquipmentNumber: eq, Request: r.Body, At: now,
-			},
+	results := make([]Result, len(calls))
+	var ops []store.Op
+	for ci, call := range calls {
+		receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: call.ExternalRef}
+		results[ci].Receipt = receipt
+		for _, r := range call.Requests {
+			port := identity.NormaliseCode(r.PortLoCode)
+			eq := identity.NormaliseCode(r.EquipmentNumber)
+			s.resolve(ctx, port, r.Command)
+			meta := release.Meta{
+				Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: call.ExternalRef,
+				Sender: caller.Company.Party(), NewReleaseID: newID(), StrictCheckDigit: s.cfg.StrictCheckDigit,
+			}
+			cmd := r.Command
+			ops = append(ops, store.Op{
+				PortLoCode: port, EquipmentNumber: eq,
+				Decide: func(c *release.Container) release.Outcome { return release.Decide(c, cmd, meta) },
+				Audit: store.Audit{
+					PublicReferenceID: receipt.PublicReferenceID, CompanyID: caller.Company.NxtEntityID,
+					Action: cmd.Action(), EquipmentNumber: eq, Request: r.Body, At: now,
+				},
+			})
 		}
 	}
-	if _, err := s.store.Apply(ctx, ops...); err != nil {
-		return Receipt{}, Internal(err)
+	outs, err := s.store.Apply(ctx, ops...)
+	if err != nil {
+		return nil, Internal(err)
 	}
-	return receipt, nil
+	for ci, call := range calls {
+		if results[ci].Err == nil {
+			results[ci].Outcomes, outs = outs[:len(call.Requests)], outs[len(call.Requests):]
+		}
+	}
+	return results, nil
 }
 
 // resolve fills in the companies and the terminal a command names, from the registry.

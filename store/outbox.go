@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/portlight/portlight/release"
 )
 
 // Outbox is the notification channels of the companies and the queue of webhook deliveries made
@@ -108,9 +110,16 @@ type ChannelAuth struct {
 }
 
 // Wants reports whether the channel is to deliver notification n: n is for the channel's company
-// and of a type it asked for. It is the one fan-out rule every Outbox applies.
+// and of a type it asked for (a channel without a filter gets every type but those that go only
+// to channels naming them, release.Unasked). It is the one fan-out rule every Outbox applies.
 func (c *Channel) Wants(n *StoredNotification) bool {
-	return n.ReceiverID == c.CompanyID && (len(c.Types) == 0 || slices.Contains(c.Types, n.Type))
+	if n.ReceiverID != c.CompanyID {
+		return false
+	}
+	if len(c.Types) == 0 {
+		return !release.Unasked(n.Type)
+	}
+	return slices.Contains(c.Types, n.Type)
 }
 
 // DeliveryStatus is where a delivery stands.
