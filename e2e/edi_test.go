@@ -115,7 +115,9 @@ func TestEDIOneContainerEveryDoor(t *testing.T) {
 		t.Helper()
 		same(what, do(viaAPI), do(viaEDI))
 	}
-	key := func(eq, action string, from, to any) map[string]any { return rightBody(action, eq, "BL1", "R1", "0100", from, to) }
+	key := func(eq, action string, from, to any) map[string]any {
+		return rightBody(action, eq, "BL1", "R1", "0100", from, to)
+	}
 
 	same("release", w.ingest(SA1, viaAPI, "", ingestBody("Release", viaAPI, "BL1", "R1", "0100", map[string]any{"stayNumber": "S1", "equipmentType": "45G1"})),
 		w.ediStep(SA1, viaEDI, coreor("9", viaEDI, "")))
