@@ -51,7 +51,7 @@ func benchGateCheckCmd() *cobra.Command {
 			}
 		}
 		return err
-	})
+	}, sandboxOptions...)
 }
 
 // startedServerArgs are the options a node started by a bench's --start takes from the bench's own

@@ -182,7 +182,7 @@ func benchPortDayCmd() *cobra.Command {
 			return os.WriteFile(report, b, 0o644)
 		}
 		return nil
-	})
+	}, benchStartOptions...)
 }
 
 // localDatabase tells whether a PostgreSQL URL names a server on this machine (whose processes

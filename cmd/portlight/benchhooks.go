@@ -64,5 +64,5 @@ func benchWebhooksCmd() *cobra.Command {
 			}
 		}
 		return err
-	})
+	}, benchStartOptions...)
 }

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -22,7 +26,10 @@ func sandboxEnvCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "sandbox-env NXTENTITYID PREFIX",
 		Short: "Print a sandbox party's credentials and a fresh token as shell exports (PREFIX_TOKEN, PREFIX_CLIENT_ID, ...)",
-		Args:  cobra.ExactArgs(2),
+		Long: "Print a sandbox party's credentials and a fresh token as shell exports (PREFIX_TOKEN, PREFIX_CLIENT_ID, ...).\n\n" +
+			"Without --data-dir (or PORTLIGHT_DATA_DIR) it finds the running sandbox: the one of ./portlight-data,\n" +
+			"or else the one last started on this machine with another --data-dir.",
+		Args: cobra.ExactArgs(2),
 	}
 	var args []string
 	cmd.PreRun = func(_ *cobra.Command, a []string) { args = a }
@@ -31,9 +38,10 @@ func sandboxEnvCmd() *cobra.Command {
 		if !shellName.MatchString(prefix) {
 			return fmt.Errorf("PREFIX %q is not a shell variable name", prefix)
 		}
-		creds, err := sandbox.Read(cfg.DataDir)
+		_, inEnv := os.LookupEnv(config.EnvName("data-dir"))
+		dir, creds, err := findSandbox(ctx, cfg.DataDir, cmd.Flags().Changed("data-dir") || inEnv)
 		if err != nil {
-			return fmt.Errorf("read sandbox credentials (start `portlight serve --sandbox` first): %w", err)
+			return err
 		}
 		for _, p := range creds.Parties {
 			if p.NxtEntityID != id {
@@ -42,17 +50,114 @@ func sandboxEnvCmd() *cobra.Command {
 			c := &client.Client{BaseURL: creds.BaseURL, ClientID: p.ClientID, ClientSecret: p.ClientSecret}
 			token, err := c.Token(ctx)
 			if err != nil {
-				return fmt.Errorf("get a token from %s (is the sandbox running?): %w", creds.TokenURL, err)
+				return fmt.Errorf("get a token from %s (is the sandbox of %s running?): %w", creds.TokenURL, dir, err)
 			}
 			for _, kv := range [][2]string{
 				{"TOKEN", token},
 				{"BASE_URL", creds.BaseURL}, {"NXT_ENTITY_ID", p.NxtEntityID}, {"CLIENT_ID", p.ClientID},
 				{"CLIENT_SECRET", p.ClientSecret}, {"SUBSCRIPTION_KEY", p.SubscriptionKey}, {"INGESTION_ID", p.IngestionID},
 			} {
-				fmt.Fprintf(os.Stdout, "export %s_%s='%s'\n", prefix, kv[0], kv[1])
+				fmt.Fprintf(cmd.OutOrStdout(), "export %s_%s='%s'\n", prefix, kv[0], kv[1])
 			}
 			return nil
 		}
-		return fmt.Errorf("no sandbox party %s in %s", id, cfg.DataDir)
-	})
+		return fmt.Errorf("no sandbox party %s in %s", id, dir)
+	}, sandboxOptions...)
+}
+
+// findSandbox returns the data dir of the sandbox sandbox-env speaks to, and its credentials.
+// A data dir the caller named is taken as it is. Otherwise the first of ./portlight-data (the
+// default) and the data dir of the sandbox last started on this machine (lastSandboxFile) whose
+// node answers: a newcomer who started the sandbox with --data-dir, and runs sandbox-env
+// without, gets that sandbox and not a stale ./portlight-data of an earlier run.
+func findSandbox(ctx context.Context, dataDir string, named bool) (string, *sandbox.Credentials, error) {
+	if named {
+		creds, err := sandbox.Read(dataDir)
+		if err != nil {
+			return "", nil, fmt.Errorf("read the sandbox credentials of --data-dir %s (start `portlight serve --sandbox --data-dir %s` first): %w", dataDir, dataDir, err)
+		}
+		return dataDir, creds, nil
+	}
+	candidates := []string{dataDir}
+	if last, err := lastSandbox(); err == nil && last != "" && !sameDir(last, dataDir) {
+		candidates = append(candidates, last)
+	}
+	var tried []string
+	for _, dir := range candidates {
+		creds, err := sandbox.Read(dir)
+		switch {
+		case errors.Is(err, os.ErrNotExist):
+			tried = append(tried, dir+": no sandbox credentials")
+		case err != nil:
+			tried = append(tried, dir+": "+err.Error())
+		case !answers(ctx, creds.BaseURL):
+			tried = append(tried, fmt.Sprintf("%s: its sandbox at %s does not answer", dir, creds.BaseURL))
+		default:
+			return dir, creds, nil
+		}
+	}
+	return "", nil, fmt.Errorf("no running sandbox found (%s): start `portlight serve --sandbox`, or name the --data-dir it runs with",
+		strings.Join(tried, "; "))
+}
+
+// answers reports whether a Portlight node answers its liveness probe at baseURL.
+func answers(ctx context.Context, baseURL string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(baseURL, "/")+"/healthz", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+// lastSandboxFile is where `serve --sandbox` notes its data dir for sandbox-env: in the user's
+// cache directory, so that it is found from any working directory.
+func lastSandboxFile() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(dir, "portlight", "last-sandbox"), nil
+}
+
+// rememberSandbox notes dataDir (made absolute) as the data dir of the sandbox last started.
+func rememberSandbox(dataDir string) error {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return err
+	}
+	path, err := lastSandboxFile()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(path, []byte(abs+"\n"), 0o600)
+}
+
+// lastSandbox is the data dir rememberSandbox noted last ("" when none).
+func lastSandbox() (string, error) {
+	path, err := lastSandboxFile()
+	if err != nil {
+		return "", err
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+// sameDir reports whether two paths name the same directory.
+func sameDir(a, b string) bool {
+	x, errA := filepath.Abs(a)
+	y, errB := filepath.Abs(b)
+	return errA == nil && errB == nil && x == y
 }
