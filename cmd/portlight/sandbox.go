@@ -38,8 +38,7 @@ func sandboxEnvCmd() *cobra.Command {
 		if !shellName.MatchString(prefix) {
 			return fmt.Errorf("PREFIX %q is not a shell variable name", prefix)
 		}
-		_, inEnv := os.LookupEnv(config.EnvName("data-dir"))
-		dir, creds, err := findSandbox(ctx, cfg.DataDir, cmd.Flags().Changed("data-dir") || inEnv)
+		dir, creds, err := findSandbox(ctx, cfg.DataDir, dataDirNamed(cmd))
 		if err != nil {
 			return err
 		}
@@ -63,6 +62,18 @@ func sandboxEnvCmd() *cobra.Command {
 		}
 		return fmt.Errorf("no sandbox party %s in %s", id, dir)
 	}, sandboxOptions...)
+}
+
+// dataDirNamed reports whether the caller of cmd named a data dir (flag or environment).
+func dataDirNamed(cmd *cobra.Command) bool {
+	_, inEnv := os.LookupEnv(config.EnvName("data-dir"))
+	return inEnv || cmd.Flags().Changed("data-dir")
+}
+
+// runningSandbox returns the credentials of the sandbox a command speaks to (see findSandbox).
+func runningSandbox(ctx context.Context, cmd *cobra.Command, dataDir string) (*sandbox.Credentials, error) {
+	_, creds, err := findSandbox(ctx, dataDir, dataDirNamed(cmd))
+	return creds, err
 }
 
 // findSandbox returns the data dir of the sandbox sandbox-env speaks to, and its credentials.

@@ -96,3 +96,20 @@ func TestSandboxEnvNoSandbox(t *testing.T) {
 		t.Errorf("sandbox-env made ./portlight-data: %v", err)
 	}
 }
+
+// TestBenchNoSandbox: a bench without --start looks for the running sandbox as sandbox-env does,
+// and says what it tried.
+func TestBenchNoSandbox(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("HOME", t.TempDir())
+	t.Chdir(t.TempDir())
+	for _, args := range [][]string{{"bench", "gate-check"}, {"bench", "port-day"}, {"bench", "webhooks"}} {
+		cmd := root()
+		cmd.SetOut(io.Discard)
+		cmd.SetErr(io.Discard)
+		cmd.SetArgs(args)
+		if err := cmd.Execute(); err == nil || !strings.Contains(err.Error(), "no running sandbox found") {
+			t.Errorf("%v without a sandbox: %v", args, err)
+		}
+	}
+}
