@@ -28,7 +28,7 @@ func sandboxEnvCmd() *cobra.Command {
 		Short: "Print a sandbox party's credentials and a fresh token as shell exports (PREFIX_TOKEN, PREFIX_CLIENT_ID, ...)",
 		Long: "Print a sandbox party's credentials and a fresh token as shell exports (PREFIX_TOKEN, PREFIX_CLIENT_ID, ...).\n\n" +
 			"Without --data-dir (or PORTLIGHT_DATA_DIR) it finds the running sandbox: the one of ./portlight-data,\n" +
-			"or else the one last started on this machine with another --data-dir.",
+			"or else the latest started on this machine with another --data-dir that still answers.",
 		Args: cobra.ExactArgs(2),
 	}
 	var args []string
@@ -78,9 +78,9 @@ func runningSandbox(ctx context.Context, cmd *cobra.Command, dataDir string) (*s
 
 // findSandbox returns the data dir of the sandbox sandbox-env speaks to, and its credentials.
 // A data dir the caller named is taken as it is. Otherwise the first of ./portlight-data (the
-// default) and the data dir of the sandbox last started on this machine (lastSandboxFile) whose
-// node answers: a newcomer who started the sandbox with --data-dir, and runs sandbox-env
-// without, gets that sandbox and not a stale ./portlight-data of an earlier run.
+// default) and the data dirs of the sandboxes last started on this machine (recentSandboxes,
+// newest first) whose node answers: a newcomer who started the sandbox with --data-dir, and runs
+// sandbox-env without, gets that sandbox and not a stale ./portlight-data of an earlier run.
 func findSandbox(ctx context.Context, dataDir string, named bool) (string, *sandbox.Credentials, error) {
 	if named {
 		creds, err := sandbox.Read(dataDir)
@@ -90,8 +90,10 @@ func findSandbox(ctx context.Context, dataDir string, named bool) (string, *sand
 		return dataDir, creds, nil
 	}
 	candidates := []string{dataDir}
-	if last, err := lastSandbox(); err == nil && last != "" && !sameDir(last, dataDir) {
-		candidates = append(candidates, last)
+	for _, dir := range recentSandboxes() {
+		if !sameDir(dir, dataDir) {
+			candidates = append(candidates, dir)
+		}
 	}
 	var tried []string
 	for _, dir := range candidates {
@@ -127,43 +129,69 @@ func answers(ctx context.Context, baseURL string) bool {
 	return resp.StatusCode == http.StatusOK
 }
 
-// lastSandboxFile is where `serve --sandbox` notes its data dir for sandbox-env: in the user's
-// cache directory, so that it is found from any working directory.
-func lastSandboxFile() (string, error) {
+// recentSandboxesFile is where `serve --sandbox` notes its data dir for sandbox-env: in the
+// user's cache directory, so that it is found from any working directory.
+func recentSandboxesFile() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return "", err
 	}
-	return filepath.Join(dir, "portlight", "last-sandbox"), nil
+	return filepath.Join(dir, "portlight", "recent-sandboxes"), nil
 }
 
-// rememberSandbox notes dataDir (made absolute) as the data dir of the sandbox last started.
+// maxRecentSandboxes bounds the list: enough that test runs starting sandboxes of their own
+// (e2e) do not push out the one a person runs beside them.
+const maxRecentSandboxes = 16
+
+// rememberSandbox notes dataDir (made absolute) first in the list of recent sandboxes.
 func rememberSandbox(dataDir string) error {
 	abs, err := filepath.Abs(dataDir)
 	if err != nil {
 		return err
 	}
-	path, err := lastSandboxFile()
+	path, err := recentSandboxesFile()
 	if err != nil {
 		return err
+	}
+	dirs := []string{abs}
+	for _, d := range recentSandboxes() {
+		if d != abs && len(dirs) < maxRecentSandboxes {
+			dirs = append(dirs, d)
+		}
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	return os.WriteFile(path, []byte(abs+"\n"), 0o600)
+	// A file of its own to rename into place: two sandboxes starting at once never mix their lists.
+	tmp, err := os.CreateTemp(filepath.Dir(path), "recent-sandboxes-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.WriteString(strings.Join(dirs, "\n") + "\n")
+	if err = errors.Join(err, tmp.Close()); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }
 
-// lastSandbox is the data dir rememberSandbox noted last ("" when none).
-func lastSandbox() (string, error) {
-	path, err := lastSandboxFile()
+// recentSandboxes are the data dirs rememberSandbox noted, newest first (none when unreadable).
+func recentSandboxes() []string {
+	path, err := recentSandboxesFile()
 	if err != nil {
-		return "", err
+		return nil
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return "", err
+		return nil
 	}
-	return strings.TrimSpace(string(b)), nil
+	var dirs []string
+	for _, line := range strings.Split(string(b), "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			dirs = append(dirs, line)
+		}
+	}
+	return dirs
 }
 
 // sameDir reports whether two paths name the same directory.

@@ -46,14 +46,25 @@ func sandboxEnv(t *testing.T, dir string, args ...string) (string, error) {
 
 // TestSandboxEnvFindsTheRunningSandbox: the sandbox runs with --data-dir elsewhere, and
 // sandbox-env is run without it from a directory that holds a stale ./portlight-data of an
-// earlier run (its node gone): it speaks to the running sandbox and gets a token there.
+// earlier run (its node gone), after a later sandbox (a test run's, in a directory with a space
+// in its name) has come and gone: it speaks to the running sandbox and gets a token there.
 func TestSandboxEnvFindsTheRunningSandbox(t *testing.T) {
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	t.Setenv("HOME", t.TempDir())
 	srv := startSandbox(t, filepath.Join(t.TempDir(), "docs-sandbox"))
 
-	work := t.TempDir()
 	stale := &sandbox.Credentials{BaseURL: "http://127.0.0.1:1", TokenURL: "http://127.0.0.1:1/connect/token", PortLoCode: "BEANR"}
+	gone := filepath.Join(t.TempDir(), "a test run")
+	if err := sandbox.Write(gone, stale); err != nil {
+		t.Fatal(err)
+	}
+	if err := rememberSandbox(gone); err != nil {
+		t.Fatal(err)
+	}
+	if recent := recentSandboxes(); len(recent) != 2 || recent[0] != gone {
+		t.Fatalf("recent sandboxes %q, want %q first of two", recent, gone)
+	}
+	work := t.TempDir()
 	if err := sandbox.Write(filepath.Join(work, "portlight-data"), stale); err != nil {
 		t.Fatal(err)
 	}
