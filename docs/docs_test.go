@@ -127,3 +127,21 @@ func TestDocsNameFilesThatExist(t *testing.T) {
 		}
 	}
 }
+
+// TestReadmeStartsWithTheTwoCommands: a newcomer's first two lines to paste are running the
+// sandbox and running the tests, before anything else the README says.
+func TestReadmeStartsWithTheTwoCommands(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(root, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, rest, ok := strings.Cut(string(b), "```sh\n")
+	block, _, closed := strings.Cut(rest, "```")
+	if !ok || !closed {
+		t.Fatal("README.md has no sh code block")
+	}
+	lines := strings.Split(strings.TrimSpace(block), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "go run ./cmd/portlight serve --sandbox") || !strings.HasPrefix(lines[1], "go test ") {
+		t.Errorf("README.md's first commands are not the sandbox and the tests:\n%s", block)
+	}
+}
