@@ -11,7 +11,7 @@ import (
 	"github.com/portlight/portlight/service"
 )
 
-// The notification channels of the caller's company (synchronous; SPEC.md "Portlight's own
+// The notification channels of the caller's company (synchronous; docs/rules.md "Portlight's own
 // endpoints") and the operator's /metrics.
 
 // WithMetrics serves h (the Prometheus handler) on GET /metrics; without it /metrics is 404.

@@ -142,7 +142,7 @@ func rightActionType(s string) (string, error) {
 	return action, nil
 }
 
-// rightRequest checks that an item names everything SPEC.md requires of a Release Right action
+// rightRequest checks that an item names everything docs/rules.md "Chain of custody" requires of a Release Right action
 // (the right's key, terminalCode, releaseFrom, releaseTo) and makes the command.
 func rightRequest(b rightBody, port, action, prefix string) (service.Request, error) {
 	var missing []string

@@ -8,7 +8,7 @@ import (
 	"github.com/portlight/portlight/service"
 )
 
-// terminalEventBody is a Terminal Operator's report about a container (SPEC.md "Portlight's own endpoints").
+// terminalEventBody is a Terminal Operator's report about a container (docs/rules.md "Terminal events").
 type terminalEventBody struct {
 	ActionType            string   `json:"actionType"`
 	TerminalCode          string   `json:"terminalCode"`
@@ -46,7 +46,7 @@ func (a *API) postTerminalEvent(w http.ResponseWriter, r *http.Request, c *servi
 		if err != nil {
 			return nil, err
 		}
-		// A manual customs overwrite is also the Shipping Agent's to make (SPEC.md).
+		// A manual customs overwrite is also the Shipping Agent's to make (docs/rules.md "Terminal events").
 		if !c.Company.HasRole(release.RoleTerminalOperator) && !(cmd.ActionType == release.TerminalCustomsOverwrite && c.Company.HasRole(release.RoleShippingAgent)) {
 			return nil, service.RequireRole(c, release.RoleTerminalOperator)
 		}

@@ -80,7 +80,7 @@ func shapeOf(i int) historyShape {
 }
 
 // holders are the companies whose rights list shows the container (owner, and the company a
-// transfer waits for), as SPEC.md's "assigned to my company" reads.
+// transfer waits for), as "assigned to my company" reads in docs/rules.md "The rights list".
 func (s historyShape) holders() []string {
 	switch s.stage {
 	case stageWithAgent:

@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,10 @@ type Config struct {
 	WebhookConcurrency   int
 	AllowPrivateWebhooks bool
 	SecretKeyFile        string
+
+	// implied notes the options whose value in force is not what they were set to, and why
+	// (see Load).
+	implied map[string]string
 }
 
 // option is one line of the option table.
@@ -143,10 +148,29 @@ func EnvName(name string) string {
 	return "PORTLIGHT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
 }
 
-// Bind registers every option on fs, with the default taken from the environment when set there.
-// Call Load after fs.Parse.
-func Bind(fs *flag.FlagSet) error {
+// Names lists every option, in the order of the option table.
+func Names() []string {
+	names := make([]string, len(options))
+	for i, o := range options {
+		names[i] = o.name
+	}
+	return names
+}
+
+// Bind registers on fs the options named (every option when none is named), each with its
+// default taken from the environment when set there. A command binds only the options it reads,
+// so that its --help lists only those; Load gives the others their defaults. Call Load after
+// fs.Parse.
+func Bind(fs *flag.FlagSet, names ...string) error {
+	for _, n := range names {
+		if !slices.Contains(Names(), n) {
+			return fmt.Errorf("config: no option %q", n)
+		}
+	}
 	for _, o := range options {
+		if len(names) > 0 && !slices.Contains(names, o.name) {
+			continue
+		}
 		def := o.def
 		v, ok, err := fromEnv(o)
 		if err != nil {
@@ -185,17 +209,24 @@ func fromEnv(o option) (string, bool, error) {
 	return "", false, nil
 }
 
-// Load builds the Config from a parsed flag set (see Bind) and validates it.
+// Load builds the Config from a parsed flag set (see Bind) and validates it. Options fs does not
+// bind take their defaults (the environment is read for the bound ones only). The sandbox lets
+// webhooks reach private addresses whatever --allow-private-webhooks says, so the Config says so
+// too: what it holds, and Dump prints, is what is in force.
 func Load(fs *flag.FlagSet) (Config, error) {
 	var c Config
 	for _, o := range options {
-		f := fs.Lookup(o.name)
-		if f == nil {
-			return c, fmt.Errorf("option %s is not bound", o.name)
+		v := o.def
+		if f := fs.Lookup(o.name); f != nil {
+			v = f.Value.String()
 		}
-		if err := o.set(&c, f.Value.String()); err != nil {
+		if err := o.set(&c, v); err != nil {
 			return c, fmt.Errorf("--%s: %w", o.name, err)
 		}
+	}
+	if c.Sandbox && !c.AllowPrivateWebhooks {
+		c.AllowPrivateWebhooks = true
+		c.implied = map[string]string{"allow-private-webhooks": "implied by --sandbox"}
 	}
 	return c, c.validate()
 }
@@ -221,7 +252,8 @@ func (c *Config) validate() error {
 // SQLitePath is the SQLite database file in the data dir.
 func (c *Config) SQLitePath() string { return filepath.Join(c.DataDir, "portlight.db") }
 
-// Dump renders the configuration one option a line, secrets masked, for the startup log.
+// Dump renders the configuration one option a line, secrets masked, for the startup log: the
+// values in force, with a note where one is not what the option was set to.
 func (c *Config) Dump() string {
 	var b strings.Builder
 	for _, o := range options {
@@ -229,7 +261,11 @@ func (c *Config) Dump() string {
 		if o.secret && v != "" {
 			v = "********"
 		}
-		fmt.Fprintf(&b, "%s=%s\n", EnvName(o.name), v)
+		fmt.Fprintf(&b, "%s=%s", EnvName(o.name), v)
+		if why := c.implied[o.name]; why != "" {
+			fmt.Fprintf(&b, " (%s)", why)
+		}
+		b.WriteByte('\n')
 	}
 	return b.String()
 }

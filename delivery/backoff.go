@@ -8,7 +8,7 @@ import (
 
 // Retry is when a failed delivery is tried again: after First, then twice as long each time up to
 // Max, with jitter, for For after the notification was dispatched; then it is a dead letter
-// (issue 5: "retries with exponential back-off and jitter for 24 hours, then a dead-letter state").
+// (docs/rules.md "Notification channels": exponential back-off and jitter for 24 hours, then a dead letter).
 type Retry struct {
 	First time.Duration
 	Max   time.Duration

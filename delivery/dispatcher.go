@@ -1,7 +1,7 @@
 // Package delivery delivers the notifications of the platform to the companies' notification
 // channels (webhooks): at least once, in order per container per channel, signed (Standard
 // Webhooks), with retries and back-off for a day and then a dead letter the company can replay
-// (SPEC.md "Notifications", issue 5).
+// (docs/rules.md "Notification channels").
 //
 // The outbox is in the store (store.Outbox): a command's notifications are committed with the
 // command, and nothing here holds anything a crash could lose. The Dispatcher of each node turns

@@ -9,8 +9,8 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// Metrics are the dispatcher's Prometheus metrics (issue 5: queue depth, delivery latency and
-// failures).
+// Metrics are the dispatcher's Prometheus metrics (queue depth, delivery latency,
+// attempts and failures: README.md "Webhooks").
 type Metrics struct {
 	// Latency is from the notification's commit (its storedOn) to the receiver's 2xx: what a
 	// company waits for a webhook, retries included.

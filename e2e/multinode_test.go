@@ -93,7 +93,7 @@ func (c *cluster) send(i int, sender, eq, action string, body map[string]any) *c
 	return cmd
 }
 
-// TestSeveralNodes is issue 6 end to end: three `portlight serve` nodes on one PostgreSQL database
+// TestSeveralNodes is production end to end: three `portlight serve` nodes on one PostgreSQL database
 // get conflicting commands for the same containers at the same moment (the same Release thrice,
 // Accept against Decline, two Transfers of one right, Block/Unblock storms, Accept against
 // Revoke), one node is killed (kill -9) in the middle of it, and then:

@@ -129,7 +129,7 @@ func byContainer(t *testing.T, messages []string) map[string][]string {
 	return out
 }
 
-// TestWebhookDelivery is the end-to-end test of issue 5: four companies with a receiver each,
+// TestWebhookDelivery is the end-to-end test of webhooks: four companies with a receiver each,
 // one healthy, one slow (2 s an answer), one failing with 500s and then recovering, one answering
 // 401 until it gets a token from its own token endpoint. Every notification arrives at the right
 // receiver, in order per container, signed, and none at another company's; the healthy

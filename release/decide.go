@@ -1,5 +1,5 @@
 // Package release is the pure core of Portlight: the Release Right, its lights, its chain of
-// custody and every rule of SPEC.md, as a function of (current state, command, now) to (next
+// custody and every rule of docs/rules.md, as a function of (current state, command, now) to (next
 // state, notifications, or a rejection). It does no I/O: no database, no clock, no HTTP, no
 // logging. Whatever a rule needs from outside (the time, the sender, the companies a request
 // names, new ids) arrives in the command and its Meta.

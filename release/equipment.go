@@ -5,7 +5,7 @@ import "errors"
 // CheckEquipmentNumber validates an ISO 6346 container number: three letters of owner code, a
 // category letter (U, J or Z), six digits and a check digit. It returns a format error, or the
 // expected check digit and false when only the check digit is wrong: the seed examples carry
-// wrong check digits, so SPEC.md makes that a warning unless the operator wants it strict.
+// wrong check digits, so docs/rules.md "Equipment numbers" makes that a warning unless the operator wants it strict.
 func CheckEquipmentNumber(s string) (want int, checkOK bool, err error) {
 	if len(s) != 11 {
 		return 0, false, errors.New("an ISO 6346 container number has 11 characters")

@@ -197,7 +197,7 @@ func (i *Ingestion) update(r *Right, n *notifier) []*Right {
 }
 
 // setCommercialLight moves the CommercialRelease light from `from` to `to` (Block, Unblock).
-// A light set to the value it already has is refused (SPEC.md).
+// A light set to the value it already has is refused (docs/rules.md "Release lights").
 func setCommercialLight(r *Right, n *notifier, from, to string) []*Right {
 	cur := r.Lights.CommercialRelease
 	if cur == to {

@@ -3,7 +3,7 @@ package release
 // LightName is a release light, spelled as the seeds' greenLightName.
 type LightName string
 
-// The release lights of SPEC.md.
+// The release lights of docs/rules.md "Release lights".
 const (
 	LightCommercialRelease LightName = "CommercialRelease"
 	LightTerminalOperation LightName = "TerminalOperation"
@@ -56,7 +56,7 @@ const (
 	Grey   Colour = "grey"
 )
 
-// lightColours is the table of SPEC.md "Release Lights": every value a light can take and its colour.
+// lightColours is the table of docs/rules.md "Release lights": every value a light can take and its colour.
 var lightColours = map[LightName]map[string]Colour{
 	LightCommercialRelease: {ValueUnknown: Grey, ValueOK: Green, ValueBlocked: Red, ValueNOK: Red, ValueExpired: Red},
 	LightTerminalOperation: {ValueUnknown: Grey, ValueDischarged: Green},
@@ -127,7 +127,7 @@ func (l *Lights) field(n LightName) *string {
 	panic("release: unknown light " + string(n))
 }
 
-// Overall is the overall light of SPEC.md: green when CommercialRelease=OK, Customs is green,
+// Overall is the overall light of docs/rules.md "Release lights": green when CommercialRelease=OK, Customs is green,
 // TerminalOperation=DISCHARGED and TerminalReady=RELEASED; yellow when Customs is yellow; red otherwise.
 func (l *Lights) Overall() Colour {
 	customs, _ := ColourOf(LightCustoms, l.Customs)

@@ -6,7 +6,7 @@ import (
 	"github.com/portlight/portlight/release"
 )
 
-// TestColourOf is the table of SPEC.md "Release Lights", value by value.
+// TestColourOf is the table of docs/rules.md "Release lights", value by value.
 func TestColourOf(t *testing.T) {
 	cases := []struct {
 		light release.LightName
@@ -91,7 +91,7 @@ func TestInitialLights(t *testing.T) {
 }
 
 // TestOverall: green when CommercialRelease=OK, Customs is green, TerminalOperation=DISCHARGED and
-// TerminalReady=RELEASED; yellow when Customs is yellow; red otherwise (SPEC.md).
+// TerminalReady=RELEASED; yellow when Customs is yellow; red otherwise (docs/rules.md "Release lights").
 func TestOverall(t *testing.T) {
 	ready := func(change func(*release.Lights)) release.Lights {
 		l := release.InitialLights()

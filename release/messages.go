@@ -5,10 +5,9 @@ import (
 	"strings"
 )
 
-// The NotValidated message texts. Those the seeds print are copied letter for letter
-// (notifications-release-parties.txt, notifications-terminal-operators.txt); the rest follow
-// their wording for the rejections the seeds describe without printing a text
-// (notifications-overview.txt).
+// The NotValidated message texts. Those the seeds print are copied letter for letter; the rest follow
+// their wording for the rejections the seeds describe without printing a text. docs/rules.md
+// "NotValidated messages" lists them all and says which are the seeds'.
 
 func msgInvalidIdentification(action, equipment string) string {
 	return fmt.Sprintf("Unable to perform SubmitReleaseRight action %s on %s due to invalid identification", action, equipment)

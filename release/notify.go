@@ -221,7 +221,7 @@ func (n *notifier) tell(typ, event, equipment string, r *Right, body any, receiv
 
 // lightChanged tells the stakeholders of r that light changed from old (nil: it had none) to new.
 // Release Light events reach the sender, the terminal operator of the container's terminal and
-// the current owner (SPEC.md "Who receives what"); extra names others a rule adds.
+// the current owner (docs/rules.md "Who receives what"); extra names others a rule adds.
 func (n *notifier) lightChanged(r *Right, light LightName, old *string, extra ...string) {
 	n.tellLight(r, n.lightBody(r, light, old), extra...)
 }

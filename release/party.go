@@ -2,10 +2,10 @@ package release
 
 import "strings"
 
-// Role is what a company does in the Certified Pick-up flow (SPEC.md "Parties and roles").
+// Role is what a company does in the Certified Pick-up flow (docs/rules.md "Parties and roles").
 type Role string
 
-// The roles, spelled as SPEC.md and the sandbox credentials file spell them.
+// The roles, spelled as docs/rules.md "Parties and roles" and the sandbox credentials file spell them.
 const (
 	RoleShippingAgent     Role = "ShippingAgent"
 	RoleTerminalOperator  Role = "TerminalOperator"
@@ -56,7 +56,7 @@ func (p *Party) Same(q *Party) bool {
 }
 
 // CanReceiveReleaseRight enforces "A Release Right can only be transferred to a Release Party
-// or a Transport Operator" (SPEC.md; a company that is only a Terminal Operator never receives one).
+// or a Transport Operator" (docs/rules.md "Chain of custody"; a company that is only a Terminal Operator never receives one).
 func (p *Party) CanReceiveReleaseRight() bool {
 	return p.HasRole(RoleReleaseParty) || p.HasRole(RoleTransportOperator)
 }
@@ -64,7 +64,7 @@ func (p *Party) CanReceiveReleaseRight() bool {
 // IdentificationType names the identifier a request uses for a company.
 type IdentificationType string
 
-// The identification types of SPEC.md, canonical spelling.
+// The identification types of docs/rules.md "Parties and roles", canonical spelling.
 const (
 	IDNxtEntityID IdentificationType = "NxtEntityId"
 	IDEori        IdentificationType = "Eori"

@@ -208,7 +208,7 @@ func (p *play) checkRights() error {
 }
 
 // checkLightEvents: every light event names a value of its light, and a real change (a light set
-// to the value it has is refused, SPEC.md), but for the Pick-up Right's Update, which keeps
+// to the value it has is refused, docs/rules.md "Release lights"), but for the Pick-up Right's Update, which keeps
 // PickupLight ASSIGNED and changes the means of transport.
 func checkLightEvents(ns []release.Notification) error {
 	for _, n := range ns {

@@ -14,9 +14,9 @@ import (
 )
 
 // The property test plays random command sequences from random companies of every role against
-// a few containers, and checks after every step what must hold whatever happens (STYLE.md: "a
-// property test that random command sequences from random parties never send a notification to
-// a company that is not a stakeholder"). A failure names the sequence's seed:
+// a few containers, and checks after every step what must hold whatever happens (docs/rules.md
+// "Who receives what": never anyone who is not a stakeholder of the right). A failure names the
+// sequence's seed:
 //
 //	go test ./release -run Property -prop.seed=N -prop.sequences=1 -v
 //

@@ -47,7 +47,7 @@ const (
 )
 
 // RightLifetime is how long a Release Right lives at most: it expires 60 days after creation
-// or when expirationDateTimeUtc passes, whichever is first (SPEC.md).
+// or when expirationDateTimeUtc passes, whichever is first (docs/rules.md "Expiry").
 const RightLifetime = 60 * 24 * time.Hour
 
 // LiveWindow bounds which releases of a container the stores load as its current state: a release
@@ -137,7 +137,7 @@ const (
 	HopRevoked  = "Revoked"
 )
 
-// MeansOfTransport is how a Pick-up Right will take the container away (SPEC.md "meansOfTransport"):
+// MeansOfTransport is how a Pick-up Right will take the container away (docs/rules.md "Pick-up Right"):
 // exactly one of Truck, Barge and Rail, as Type says.
 type MeansOfTransport struct {
 	Type  string `json:"type"`
@@ -180,7 +180,7 @@ type PickupRight struct {
 }
 
 // Right is one container release and its Release Right: the commercial release data, the lights,
-// the chain of custody and the Pick-up Right. It is the unit the rules of SPEC.md act on.
+// the chain of custody and the Pick-up Right. It is the unit the rules of docs/rules.md act on.
 type Right struct {
 	ReleaseID  string  `json:"releaseId"`
 	PortLoCode string  `json:"portLoCode"`
@@ -243,7 +243,7 @@ func (r *Right) Active(now time.Time) bool {
 // EffectiveStatus is the status as seen at now: a right past its expiry reads Expired even before
 // the expiry scheduler has recorded it, and a picked-up container (gate-out received) reads
 // Archived, so that the release-right actions refuse it exactly as ingestion does ("No command
-// is allowed after pick-up", SPEC.md).
+// is allowed after pick-up", docs/rules.md "The Release Right").
 func (r *Right) EffectiveStatus(now time.Time) RightStatus {
 	switch {
 	case r.PickedUp():

@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// Terminal event action types (POST .../terminal-events, SPEC.md "Portlight's own endpoints").
+// Terminal event action types (POST .../terminal-events, docs/rules.md "Terminal events").
 const (
 	TerminalDischarge        = "Discharge"
 	TerminalRelease          = "Release"

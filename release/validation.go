@@ -6,7 +6,7 @@ import (
 )
 
 // Verdict answers "may this transport operator pick up this container now?": Allowed only when
-// every condition of SPEC.md holds, and otherwise every unmet condition in Reasons.
+// every condition of docs/rules.md "Pick-up validation and the gate check" holds, and otherwise every unmet condition in Reasons.
 type Verdict struct {
 	Allowed   bool     `json:"allowed"`
 	Reasons   []string `json:"reasons"`

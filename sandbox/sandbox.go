@@ -26,7 +26,7 @@ const PortLoCode = "BEANR"
 // CredentialsFile is the name of the credentials file in the data dir.
 const CredentialsFile = "sandbox-credentials.json"
 
-// Credentials is the content of sandbox-credentials.json (SPEC.md "Sandbox").
+// Credentials is the content of sandbox-credentials.json (docs/rules.md "Sandbox").
 type Credentials struct {
 	BaseURL    string  `json:"baseUrl"`
 	PortLoCode string  `json:"portLoCode"`

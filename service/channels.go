@@ -10,7 +10,7 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// Notification channels (SPEC.md "Portlight's own endpoints": notification-channels): each
+// Notification channels (docs/rules.md "Notification channels"): each
 // company manages its own webhooks, sees its deliveries and replays its dead letters. A company
 // only ever sees its own channels: another company's channel id is not found (404), the same as
 // one that does not exist, so ids cannot be probed.

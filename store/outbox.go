@@ -9,7 +9,7 @@ import (
 )
 
 // Outbox is the notification channels of the companies and the queue of webhook deliveries made
-// from the notifications that Apply commits (SPEC.md "Notifications", issue 5). Both stores offer
+// from the notifications that Apply commits (docs/rules.md "Notification channels"). Both stores offer
 // it; the shared suite for it is storetest.RunOutbox. It is a separate interface from Store so
 // that a store without webhooks stays a Store (its companies pull notifications).
 //

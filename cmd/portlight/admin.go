@@ -41,7 +41,7 @@ func adminCmd() *cobra.Command {
 				return enc.Encode(out)
 			}
 			return nil
-		})
+		}, storeOptions...)
 	}
 	group := func(use, short string, subs ...*cobra.Command) *cobra.Command {
 		g := &cobra.Command{Use: use, Short: short}

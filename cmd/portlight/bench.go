@@ -11,7 +11,6 @@ import (
 
 	"github.com/portlight/portlight/bench"
 	"github.com/portlight/portlight/config"
-	"github.com/portlight/portlight/sandbox"
 )
 
 // benchCmd groups the load generator's scenarios; each drives a running sandbox node.
@@ -36,9 +35,9 @@ func benchGateCheckCmd() *cobra.Command {
 	cmd.Flags().IntVar(&o.Workers, "workers", 64, "concurrent callers")
 	cmd.Flags().StringVar(&report, "json", "", "also write the results as JSON to this file")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
-		creds, err := sandbox.Read(cfg.DataDir)
+		creds, err := runningSandbox(ctx, cmd, cfg.DataDir)
 		if err != nil {
-			return fmt.Errorf("read the sandbox credentials of --data-dir %s (start `portlight serve --sandbox` first): %w", cfg.DataDir, err)
+			return err
 		}
 		results, err := bench.GateCheck(ctx, bench.NewPort(creds), o)
 		for _, r := range results {
@@ -51,7 +50,7 @@ func benchGateCheckCmd() *cobra.Command {
 			}
 		}
 		return err
-	})
+	}, sandboxOptions...)
 }
 
 // startedServerArgs are the options a node started by a bench's --start takes from the bench's own

@@ -89,8 +89,8 @@ func benchPortDayCmd() *cobra.Command {
 			creds, serverPID = srv.Creds, srv.PID()
 		} else {
 			var err error
-			if creds, err = sandbox.Read(cfg.DataDir); err != nil {
-				return fmt.Errorf("read the sandbox credentials of --data-dir %s (or use --start): %w", cfg.DataDir, err)
+			if creds, err = runningSandbox(ctx, cmd, cfg.DataDir); err != nil {
+				return fmt.Errorf("%w (or use --start)", err)
 			}
 		}
 		p := bench.NewPort(creds)
@@ -182,7 +182,7 @@ func benchPortDayCmd() *cobra.Command {
 			return os.WriteFile(report, b, 0o644)
 		}
 		return nil
-	})
+	}, benchStartOptions...)
 }
 
 // localDatabase tells whether a PostgreSQL URL names a server on this machine (whose processes

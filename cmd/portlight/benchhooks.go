@@ -47,8 +47,8 @@ func benchWebhooksCmd() *cobra.Command {
 			creds = srv.Creds
 		} else {
 			var err error
-			if creds, err = sandbox.Read(cfg.DataDir); err != nil {
-				return fmt.Errorf("read the sandbox credentials of --data-dir %s (start `portlight serve --sandbox` first, or use --start): %w", cfg.DataDir, err)
+			if creds, err = runningSandbox(ctx, cmd, cfg.DataDir); err != nil {
+				return fmt.Errorf("%w (or use --start)", err)
 			}
 		}
 		res, err := bench.Webhooks(ctx, bench.NewPort(creds), o)
@@ -64,5 +64,5 @@ func benchWebhooksCmd() *cobra.Command {
 			}
 		}
 		return err
-	})
+	}, benchStartOptions...)
 }

@@ -52,7 +52,7 @@ func adminChannelsCmd() *cobra.Command {
 				return enc.Encode(out)
 			}
 			return nil
-		})
+		}, channelOptions...)
 	}
 	needCompany := func() error {
 		if company == "" {

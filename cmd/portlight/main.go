@@ -37,10 +37,11 @@ func root() *cobra.Command {
 	return cmd
 }
 
-// withConfig adds the configuration flags to cmd and loads them before run.
-func withConfig(cmd *cobra.Command, run func(ctx context.Context, cfg config.Config) error) *cobra.Command {
+// withConfig adds the configuration flags named (every one when none is named: serve) to cmd,
+// and loads the configuration before run.
+func withConfig(cmd *cobra.Command, run func(ctx context.Context, cfg config.Config) error, names ...string) *cobra.Command {
 	fs := flag.NewFlagSet(cmd.Name(), flag.ContinueOnError)
-	if err := config.Bind(fs); err != nil {
+	if err := config.Bind(fs, names...); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(2)
 	}
@@ -65,6 +66,12 @@ func serveCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if cfg.Sandbox {
+				// For sandbox-env, which finds this sandbox from anywhere without --data-dir.
+				if err := rememberSandbox(cfg.DataDir); err != nil {
+					slog.Warn("could not note the sandbox's data dir for sandbox-env", "err", err)
+				}
+			}
 			<-ctx.Done()
 			slog.Info("shutting down")
 			return srv.Shutdown(context.Background())
@@ -86,5 +93,5 @@ func migrateCmd() *cobra.Command {
 			}
 			fmt.Printf("%s is up to date\n", where)
 			return st.Close()
-		})
+		}, storeOptions...)
 }

@@ -53,7 +53,7 @@ func ccrmUsageCmd() *cobra.Command {
 		}
 		fmt.Fprintf(tw, "%s\tTOTAL\t%d\n", month, total)
 		return tw.Flush()
-	})
+	}, storeOptions...)
 }
 
 // reportCmd groups the operator's reports.

@@ -2,9 +2,10 @@
 // maintenance database of the server PORTLIGHT_TEST_POSTGRES_URL names (default: the local
 // server, user postgres) and dropped when the test ends.
 //
-// Where PostgreSQL cannot be reached, a test says so loudly and skips, so that a laptop without
-// PostgreSQL still runs everything else; with CI=true it fails instead, so that CI never passes
-// by skipping the PostgreSQL half of the suite.
+// Where PostgreSQL cannot be reached, or PORTLIGHT_TEST_POSTGRES_URL=off turns it off, a test says
+// so loudly and skips, so that a laptop without PostgreSQL (or whose PostgreSQL is not for tests)
+// still runs everything else; with CI=true it fails instead, so that CI never passes by skipping
+// the PostgreSQL half of the suite.
 package pgtest
 
 import (
@@ -24,6 +25,9 @@ import (
 
 // EnvURL is the environment variable naming the test server (a URL of its maintenance database).
 const EnvURL = "PORTLIGHT_TEST_POSTGRES_URL"
+
+// Off is the value of EnvURL that turns the PostgreSQL tests off.
+const Off = "off"
 
 // DefaultURL is the local server of the development and CI machines (trust authentication).
 const DefaultURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
@@ -66,6 +70,13 @@ func reachable() error {
 // Require skips t (or fails it, in CI) unless the test server answers.
 func Require(t testing.TB) {
 	t.Helper()
+	if BaseURL() == Off {
+		msg := fmt.Sprintf("PostgreSQL tests turned off (%s=%s)", EnvURL, Off)
+		if InCI() {
+			t.Fatal(msg + "; CI=true: PostgreSQL tests must run in CI")
+		}
+		t.Skip("SKIPPING: " + msg)
+	}
 	if err := reachable(); err != nil {
 		msg := fmt.Sprintf("PostgreSQL not reachable at %s: %v (set %s to point the tests at a server)", redact(BaseURL()), err, EnvURL)
 		if InCI() {
