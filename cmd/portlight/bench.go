@@ -11,12 +11,13 @@ import (
 
 	"github.com/portlight/portlight/bench"
 	"github.com/portlight/portlight/config"
+	"github.com/portlight/portlight/sandbox"
 )
 
 // benchCmd groups the load generator's scenarios; each drives a running sandbox node.
 func benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure a running Portlight sandbox (see README)"}
-	cmd.AddCommand(benchGateCheckCmd(), benchPortDayCmd(), benchWebhooksCmd())
+	cmd.AddCommand(benchGateCheckCmd(), benchPortDayCmd(), benchWebhooksCmd(), benchEDICmd())
 	return cmd
 }
 
@@ -51,6 +52,27 @@ func benchGateCheckCmd() *cobra.Command {
 		}
 		return err
 	}, sandboxOptions...)
+}
+
+// benchSandbox is the sandbox a bench drives: a fresh node it starts when start (stop it with the
+// function returned; pid is its process id), else the running one of the configuration.
+func benchSandbox(ctx context.Context, cmd *cobra.Command, cfg config.Config, start bool) (creds *sandbox.Credentials, pid int, stop func(), err error) {
+	if !start {
+		creds, err = runningSandbox(ctx, cmd, cfg.DataDir)
+		if err != nil {
+			return nil, 0, nil, fmt.Errorf("%w (or use --start)", err)
+		}
+		return creds, 0, func() {}, nil
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	srv, err := bench.StartServer(ctx, self, startedServerArgs(cfg)...)
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	return srv.Creds, srv.PID(), func() { _ = srv.Stop() }, nil
 }
 
 // startedServerArgs are the options a node started by a bench's --start takes from the bench's own

@@ -17,7 +17,6 @@ import (
 
 	"github.com/portlight/portlight/bench"
 	"github.com/portlight/portlight/config"
-	"github.com/portlight/portlight/sandbox"
 	"github.com/portlight/portlight/server"
 	"github.com/portlight/portlight/store"
 )
@@ -75,23 +74,13 @@ func benchPortDayCmd() *cobra.Command {
 		if cfg.DatabaseURL != "" {
 			rep.Store = "postgres"
 		}
-		var creds *sandbox.Credentials
+		creds, pid, stop, err := benchSandbox(ctx, cmd, cfg, start)
+		if err != nil {
+			return err
+		}
+		defer stop()
 		if start {
-			self, err := os.Executable()
-			if err != nil {
-				return err
-			}
-			srv, err := bench.StartServer(ctx, self, startedServerArgs(cfg)...)
-			if err != nil {
-				return err
-			}
-			defer srv.Stop()
-			creds, serverPID = srv.Creds, srv.PID()
-		} else {
-			var err error
-			if creds, err = runningSandbox(ctx, cmd, cfg.DataDir); err != nil {
-				return fmt.Errorf("%w (or use --start)", err)
-			}
+			serverPID = pid
 		}
 		p := bench.NewPort(creds)
 		hist := p.NewHistory(containers)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/portlight/portlight/bench"
 	"github.com/portlight/portlight/config"
-	"github.com/portlight/portlight/sandbox"
 )
 
 // benchWebhooksCmd measures end-to-end webhook latency: command answered → webhook received.
@@ -33,24 +32,11 @@ func benchWebhooksCmd() *cobra.Command {
 	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (store from --database-url, else SQLite; else use the node of --data-dir)")
 	cmd.Flags().StringVar(&report, "json", "", "also write the results as JSON to this file")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
-		var creds *sandbox.Credentials
-		if start {
-			self, err := os.Executable()
-			if err != nil {
-				return err
-			}
-			srv, err := bench.StartServer(ctx, self, startedServerArgs(cfg)...)
-			if err != nil {
-				return err
-			}
-			defer srv.Stop()
-			creds = srv.Creds
-		} else {
-			var err error
-			if creds, err = runningSandbox(ctx, cmd, cfg.DataDir); err != nil {
-				return fmt.Errorf("%w (or use --start)", err)
-			}
+		creds, _, stop, err := benchSandbox(ctx, cmd, cfg, start)
+		if err != nil {
+			return err
 		}
+		defer stop()
 		res, err := bench.Webhooks(ctx, bench.NewPort(creds), o)
 		fmt.Println(res.Commands)
 		fmt.Println(res.Webhooks)
