@@ -1,6 +1,6 @@
 // Package edi is Portlight's EDIFACT gateway: it turns the messages of an interchange (read by
 // package edi/edifact, which knows only syntax) into the same release commands the API sends, one
-// mapper per message type (coreor.go, coarri.go, codeco.go), following the SMDG message
+// mapper per message type (coreor.go, and terminal_events.go for COARRI and CODECO), following the SMDG message
 // implementation guides as docs/edifact.md sets out segment by segment. A mapper holds no rule of
 // the platform: whatever the command may or may not do is the core's to decide.
 package edi
@@ -54,8 +54,8 @@ type mapper func(m *edifact.Message, port string) (Mapped, error)
 // mappers are the message types the gateway takes.
 var mappers = map[string]mapper{
 	"COREOR": mapCOREOR,
-	"COARRI": mapCOARRI,
-	"CODECO": mapCODECO,
+	"COARRI": mapTerminalReport,
+	"CODECO": mapTerminalReport,
 }
 
 // MessageTypes lists the message types the gateway takes, sorted.

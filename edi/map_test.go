@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/portlight/portlight/edi/edifact"
+	"github.com/portlight/portlight/internal/golden"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of edi/testdata/*.golden")
@@ -18,11 +19,7 @@ var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of edi/te
 // TestGolden maps every message of every testdata/*.edi, sent to port BEANR, and holds the
 // commands (as JSON) or the refusal against testdata/*.golden; -rewrite writes them anew.
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.edi")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
-	for _, file := range files {
+	for _, file := range golden.Inputs(t, "testdata/*.edi") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			data, err := os.ReadFile(file)
 			if err != nil {
@@ -54,20 +51,7 @@ func TestGolden(t *testing.T) {
 					fmt.Fprintf(&b, "  %s %T %s\n", c.EquipmentNumber, c.Command, j)
 				}
 			}
-			golden := strings.TrimSuffix(file, ".edi") + ".golden"
-			if *rewrite {
-				if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -rewrite to write it)", err)
-			}
-			if b.String() != string(want) {
-				t.Errorf("%s differs from %s:\n%s", file, golden, b.String())
-			}
+			golden.Check(t, file, b.String(), *rewrite)
 		})
 	}
 }

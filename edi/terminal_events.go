@@ -1,11 +1,43 @@
 package edi
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/portlight/portlight/edi/edifact"
 	"github.com/portlight/portlight/release"
 )
+
+// report is how a terminal's report type maps: the document name (BGM 1001) that becomes a
+// terminal event of kind event, dated by the DTM with qualifier date, and the one acknowledged and
+// left alone (it concerns no import container).
+type report struct {
+	document, name, event, date string
+	ignore, ignoreName          string
+}
+
+// reports are the terminal reports of the SMDG guides the gateway takes (docs/edifact.md).
+var reports = map[string]report{
+	"COARRI": {document: "98", name: "discharge report", event: release.TerminalDischarge, date: "203", ignore: "270", ignoreName: "loading report"},
+	"CODECO": {document: "36", name: "gate-out report", event: release.TerminalGateOut, date: "7", ignore: "34", ignoreName: "gate-in report"},
+}
+
+// mapTerminalReport turns a terminal's report (COARRI, CODECO) into one terminal event per
+// container, or acknowledges it.
+func mapTerminalReport(m *edifact.Message, port string) (Mapped, error) {
+	r := reports[m.Type]
+	bgm := find(m.Segments, "BGM")
+	if bgm == nil {
+		return Mapped{}, refuse(nil, "%s has no BGM", m.Type)
+	}
+	switch bgm.Value(0, 0) {
+	case r.document:
+		return terminalEvents(m, port, r.event, r.date)
+	case r.ignore:
+		return Mapped{Ignored: fmt.Sprintf("a %s: Portlight follows import containers, it takes %ss only", r.ignoreName, r.name)}, nil
+	}
+	return Mapped{}, refuse(bgm, "%s document name %q is not taken (%s %s, %s %s)", m.Type, bgm.Value(0, 0), r.document, r.name, r.ignore, r.ignoreName)
+}
 
 // terminalEvents turns the container groups (EQD) of a terminal's report into one terminal event
 // each, of kind action, dated by the DTM with qualifier dateQualifier. The terminal code, the
@@ -59,14 +91,4 @@ func firstOf(values ...string) string {
 		}
 	}
 	return ""
-}
-
-// documentName is the message's document name code (BGM 1001), which tells a discharge report
-// from a loading report and a gate-out report from a gate-in report.
-func documentName(m *edifact.Message) (string, error) {
-	bgm := find(m.Segments, "BGM")
-	if bgm == nil {
-		return "", refuse(nil, "%s has no BGM", m.Type)
-	}
-	return bgm.Value(0, 0), nil
 }

@@ -44,14 +44,23 @@ func benchGateCheckCmd() *cobra.Command {
 		for _, r := range results {
 			fmt.Println(r)
 		}
-		if report != "" {
-			b, _ := json.MarshalIndent(results, "", "  ")
-			if werr := os.WriteFile(report, b, 0o644); werr != nil {
-				return werr
-			}
+		if werr := writeReport(report, results); werr != nil {
+			return werr
 		}
 		return err
 	}, sandboxOptions...)
+}
+
+// writeReport writes a bench's results as JSON to the file of its --json flag, if it has one.
+func writeReport(file string, results any) error {
+	if file == "" {
+		return nil
+	}
+	b, err := json.MarshalIndent(results, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, b, 0o644)
 }
 
 // benchSandbox is the sandbox a bench drives: a fresh node it starts when start (stop it with the

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"net/url"
@@ -166,11 +165,7 @@ func benchPortDayCmd() *cobra.Command {
 		}
 		rep.ListOptions = list
 		printPortDay(rep)
-		if report != "" {
-			b, _ := json.MarshalIndent(rep, "", "  ")
-			return os.WriteFile(report, b, 0o644)
-		}
-		return nil
+		return writeReport(report, rep)
 	}, benchStartOptions...)
 }
 

@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -39,11 +37,8 @@ func benchEDICmd() *cobra.Command {
 		for _, r := range results {
 			fmt.Println(r)
 		}
-		if report != "" {
-			b, _ := json.MarshalIndent(results, "", "  ")
-			if werr := os.WriteFile(report, b, 0o644); werr != nil {
-				return werr
-			}
+		if werr := writeReport(report, results); werr != nil {
+			return werr
 		}
 		return err
 	}, benchStartOptions...)

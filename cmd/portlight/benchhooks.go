@@ -2,9 +2,7 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -43,11 +41,8 @@ func benchWebhooksCmd() *cobra.Command {
 		if res.Duplicates > 0 {
 			fmt.Printf("duplicate webhooks: %d\n", res.Duplicates)
 		}
-		if report != "" {
-			b, _ := json.MarshalIndent(res, "", "  ")
-			if werr := os.WriteFile(report, b, 0o644); werr != nil {
-				return werr
-			}
+		if werr := writeReport(report, res); werr != nil {
+			return werr
 		}
 		return err
 	}, benchStartOptions...)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portlight/portlight/internal/golden"
 )
 
 var rewrite = flag.Bool("rewrite", false, "rewrite the expected output of edi/edifact/testdata/*.golden")
@@ -20,31 +22,14 @@ var reply = Reply{From: Party{ID: "PORTLIGHT", Qualifier: "ZZZ"}, ControlRef: "P
 // TestGolden parses every testdata/*.edi and holds what came of it (the messages and their
 // segments, or the fault and its CONTRL) against testdata/*.golden; -rewrite writes them anew.
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.edi")
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no testdata: %v", err)
-	}
-	for _, file := range files {
+	for _, file := range golden.Inputs(t, "testdata/*.edi") {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			data, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
 			got := dump(data)
-			golden := strings.TrimSuffix(file, ".edi") + ".golden"
-			if *rewrite {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run with -rewrite to write it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s:\n%s", file, golden, got)
-			}
+			golden.Check(t, file, got, *rewrite)
 			if broken := strings.HasPrefix(filepath.Base(file), "broken_"); broken != strings.HasPrefix(got, "fault") {
 				t.Errorf("%s: a file named broken_ must fail, and only those", file)
 			}
