@@ -9,13 +9,9 @@ import (
 	"github.com/portlight/portlight/service"
 )
 
-// pullableEvents are the notificationEvent values the pull API accepts: the seed's enum plus the
-// answers of the generic services.
-var pullableEvents = []string{
-	release.EventNotValidated, release.EventTransferred, release.EventAcceptedByNextParty,
-	release.EventDeclinedByNextParty, release.EventRevokedByPreviousParty, release.EventReleaseLightChanged,
-	release.EventUpdate, release.EventGateOut, release.EventDelete, release.EventReleaseDetail, release.EventReleaseRightsList,
-}
+// pullableEvents are the notificationEvent values the pull API accepts: every event the core emits
+// (the seed's enum, the answers of the generic services and the validation response).
+var pullableEvents = release.Events
 
 // getNotifications handles GET /certified-pickup/v1/notifications (Notification Service 2.0).
 func (a *API) getNotifications(w http.ResponseWriter, r *http.Request, c *service.Caller) error {

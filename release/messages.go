@@ -175,3 +175,9 @@ func msgUnknownAction(kind, action string) string {
 func msgIngestExpired(action, equipment string) string {
 	return fmt.Sprintf("No Commercial Release action %s processed on %s: the Release Right has expired; submit a new release", action, equipment)
 }
+
+// msgNotAllowedToUpdate is the 405 of an Unblock or Delete that would change a stored field
+// (shipping-agent seed: "It is not allowed to update other information when unblocking a Release").
+func msgNotAllowedToUpdate(action, field string) string {
+	return fmt.Sprintf("It is not allowed to update other information with action %s: '%s' differs from the release", action, field)
+}
