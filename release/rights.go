@@ -74,7 +74,7 @@ func (a *RightAction) decide(c *Container, n *notifier) []*Right {
 			return nil
 		}
 		if r.GivenAtRelease && r.Owner.Same(&r.Originator) {
-			n.notValidated(TypeReleaseRight, eq, r, msgGivenAtRelease(eq))
+			n.notValidated(TypeReleaseRight, eq, r, msgGivenAtRelease(eq, r.Status))
 			return nil
 		}
 		if !transfer(next, n, a.ActionType, &a.ReleaseTo, a.ReasonForAction) {
