@@ -79,8 +79,7 @@ func TestNoCompanyReadsWhatIsNotItsOwn(t *testing.T) {
 
 	// Notifications: a company reads only what was sent to it.
 	for _, id := range receipts {
-		for _, as := range everyone {
-			items, _ := pullOwn(t, n.party(t, as), as, id)
+		for as, items := range pullEveryone(t, n, id) {
 			for _, it := range items {
 				env, _ := it.Envelope()
 				if it.NxtEntityID != as || env.ReceiverID != as {
