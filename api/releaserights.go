@@ -170,7 +170,7 @@ func rightRequest(b rightBody, port, action, prefix string) (service.Request, er
 		ActionType: action, PortLoCode: strings.ToUpper(port),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode), ReleaseFrom: ref(b.ReleaseFrom), ReleaseTo: ref(b.ReleaseTo),
-		ReasonForAction: b.ReasonForAction,
+		Carrier: ref(b.Carrier), ReasonForAction: b.ReasonForAction,
 	}
 	return service.Request{PortLoCode: port, EquipmentNumber: b.EquipmentNumber, Command: cmd}, nil
 }

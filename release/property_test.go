@@ -380,6 +380,14 @@ func (p *play) rightAction(k release.Key, r *release.Right) (release.Command, *r
 		}
 	}
 	a.ReleaseFrom, a.ReleaseTo = p.ref(from), p.ref(to)
+	if p.chance(15) {
+		// The carrier, optional: mostly the release's, now and then another agent or nobody known.
+		carrier := p.agent()
+		if r != nil && p.chance(70) {
+			carrier = p.byID(r.Carrier.NxtEntityID)
+		}
+		a.Carrier = p.ref(carrier)
+	}
 	sender := p.party()
 	answer := action == release.ActionAccept || action == release.ActionDecline
 	switch n := p.rng.IntN(100); {

@@ -113,6 +113,7 @@ func (s *Service) resolve(ctx context.Context, port string, cmd release.Command)
 	case *release.RightAction:
 		ref(&c.ReleaseFrom)
 		ref(&c.ReleaseTo)
+		ref(&c.Carrier)
 	case *release.TerminalEvent:
 		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
 	case *release.PickupValidation:
