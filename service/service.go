@@ -82,8 +82,16 @@ func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, e
 			},
 		}
 	}
-	if _, err := s.store.Apply(ctx, ops...); err != nil {
+	outs, err := s.store.Apply(ctx, ops...)
+	if err != nil {
 		return Receipt{}, Internal(err)
+	}
+	// A command the core refuses as not allowed (release.Outcome.NotAllowed: an Unblock or Delete
+	// that would change a stored field) is answered 405 now, as the seed says, not by notification.
+	for _, o := range outs {
+		if o.NotAllowed {
+			return Receipt{}, Errorf(CodeMethodNotAllowed, "%s", o.Reason)
+		}
 	}
 	return receipt, nil
 }
@@ -105,6 +113,7 @@ func (s *Service) resolve(ctx context.Context, port string, cmd release.Command)
 	case *release.RightAction:
 		ref(&c.ReleaseFrom)
 		ref(&c.ReleaseTo)
+		ref(&c.Carrier)
 	case *release.TerminalEvent:
 		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
 	case *release.PickupValidation:
