@@ -102,10 +102,30 @@ func (a *API) table() []route {
 // Handler returns the HTTP handler of the whole API.
 func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
+	// paths matches a request's path against every route's path whatever the method, so that the
+	// catch-all can tell a known path asked with another method (405 with Allow, as the seeds'
+	// "405 Method not allowed" and RFC 9110 say) from an unknown path (404). The catch-all "/"
+	// would otherwise take every request the mux's own 405 would have answered.
+	paths := http.NewServeMux()
+	allowed := map[string][]string{}
 	for _, rt := range a.routes {
 		mux.Handle(rt.method+" "+rt.path, a.wrap(rt))
+		if _, seen := allowed[rt.path]; !seen {
+			paths.Handle(rt.path, http.NotFoundHandler())
+		}
+		allowed[rt.path] = append(allowed[rt.path], rt.method)
+		if rt.method == http.MethodGet {
+			allowed[rt.path] = append(allowed[rt.path], http.MethodHead) // the mux serves HEAD with GET
+		}
 	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if _, path := paths.Handler(r); path != "" {
+			methods := allowed[path]
+			w.Header().Set("Allow", strings.Join(methods, ", "))
+			fail(w, r, styleSync, service.Errorf(service.CodeMethodNotAllowed,
+				"Method not allowed: %s %s is not served; allowed: %s.", r.Method, r.URL.Path, strings.Join(methods, ", ")))
+			return
+		}
 		fail(w, r, styleSync, service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path))
 	})
 	return mux

@@ -45,10 +45,10 @@ func parseEntityFilter(query url.Values) (service.EntityFilter, error) {
 		EntityName: opt("entityname"), ApcsCode: opt("apcscode"),
 	}
 	var err error
-	if f.Page, err = intParam(q, "page", 1, 1, 1<<30); err != nil {
+	if f.Page, err = intParam(q, "Page", 1, 1, 1<<30); err != nil {
 		return f, err
 	}
-	if f.PageSize, err = intParam(q, "pagesize", 25, 1, MaxEntityPageSize); err != nil {
+	if f.PageSize, err = intParam(q, "PageSize", 25, 1, MaxEntityPageSize); err != nil {
 		return f, err
 	}
 	if f.Eori == nil && f.Duns == nil && f.Vat == nil && f.NxtEntityID == nil && f.EntityName == nil && f.ApcsCode == nil {

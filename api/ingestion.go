@@ -75,8 +75,10 @@ func (a *API) ingest(w http.ResponseWriter, r *http.Request, c *service.Caller) 
 
 // parseIngestion decodes a Shipping Agent request body into its command. Syntax errors, an
 // unknown actionType and a malformed portLoCode are refused here (400), as are Unblock and Delete
-// carrying other fields (405); missing mandatory fields are the core's to report (NotValidated,
-// as the seed says).
+// carrying fields outside their template (405); an Unblock or Delete whose template fields would
+// change what the release holds (another equipmentType) is the core's to find, against the
+// stored release, and is answered 405 all the same (release.Outcome.NotAllowed). Missing
+// mandatory fields are the core's to report (NotValidated, as the seed says).
 func parseIngestion(raw []byte) (*release.Ingestion, error) {
 	var b ingestionBody
 	if err := decodeJSON(raw, &b); err != nil {

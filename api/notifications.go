@@ -9,13 +9,9 @@ import (
 	"github.com/portlight/portlight/service"
 )
 
-// pullableEvents are the notificationEvent values the pull API accepts: the seed's enum plus the
-// answers of the generic services.
-var pullableEvents = []string{
-	release.EventNotValidated, release.EventTransferred, release.EventAcceptedByNextParty,
-	release.EventDeclinedByNextParty, release.EventRevokedByPreviousParty, release.EventReleaseLightChanged,
-	release.EventUpdate, release.EventGateOut, release.EventDelete, release.EventReleaseDetail, release.EventReleaseRightsList, release.EventAPERAK,
-}
+// pullableEvents are the notificationEvent values the pull API accepts: every event the core emits
+// (the seed's enum, the answers of the generic services and the validation response).
+var pullableEvents = release.Events
 
 // getNotifications handles GET /certified-pickup/v1/notifications (Notification Service 2.0).
 func (a *API) getNotifications(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
@@ -35,7 +31,7 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request, c *servic
 }
 
 // notificationFilter parses the pull query: at least one parameter; storedOn is a date (or an ISO
-// timestamp, whose date counts); timeWindowFrom/timeWindowTo ("07:30") narrow that date and go
+// timestamp, whose date counts); timeWindowFrom/timeWindowTo ("07:30" or "07:30:00") narrow that date and go
 // together, To not before From.
 func notificationFilter(q map[string][]string) (service.NotificationFilter, error) {
 	get := func(k string) string {
@@ -74,18 +70,33 @@ func notificationFilter(q map[string][]string) (service.NotificationFilter, erro
 	}
 	f.From, f.To = day, day.Add(24*time.Hour)
 	if from != "" {
-		start, err1 := time.Parse("15:04", from)
-		end, err2 := time.Parse("15:04", to)
-		if err1 != nil || err2 != nil {
-			return f, service.FieldError("timeWindow", "'timeWindowFrom' and 'timeWindowTo' must be times such as 07:30.")
+		start, _, ok1 := parseClock(from)
+		end, unit, ok2 := parseClock(to)
+		if !ok1 || !ok2 {
+			return f, service.FieldError("timeWindow", "'timeWindowFrom' and 'timeWindowTo' must be times such as 07:30 or 07:30:00.")
 		}
-		if end.Before(start) {
+		if end < start {
 			return f, service.FieldError("timeWindowTo", "'timeWindowTo' may not be earlier than 'timeWindowFrom'.")
 		}
-		f.From = day.Add(time.Duration(start.Hour())*time.Hour + time.Duration(start.Minute())*time.Minute)
-		f.To = day.Add(time.Duration(end.Hour())*time.Hour + time.Duration(end.Minute()+1)*time.Minute)
+		// timeWindowTo names its whole minute (or second): 19:25 includes 19:25:59.
+		f.From, f.To = day.Add(start), day.Add(end+unit)
 	}
 	return f, nil
+}
+
+// parseClock reads an ISO time of day, "07:30" or "07:30:00" (the seed shows the first; clients
+// that format a time in ISO 8601 send the second), as the time since midnight and the unit it is
+// precise to.
+func parseClock(s string) (since, unit time.Duration, ok bool) {
+	for _, c := range []struct {
+		layout string
+		unit   time.Duration
+	}{{"15:04", time.Minute}, {"15:04:05", time.Second}} {
+		if t, err := time.Parse(c.layout, s); err == nil {
+			return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute + time.Duration(t.Second())*time.Second, c.unit, true
+		}
+	}
+	return 0, 0, false
 }
 
 // parseDay returns the UTC day of an ISO date or timestamp.

@@ -66,11 +66,11 @@ func (a *API) getReleaseRights(w http.ResponseWriter, r *http.Request, c *servic
 		return err
 	}
 	q := lowerKeys(r.URL.Query())
-	page, err := intParam(q, "page", 1, 1, 1<<30)
+	page, err := intParam(q, "Page", 1, 1, 1<<30)
 	if err != nil {
 		return err
 	}
-	size, err := intParam(q, "pagesize", 25, 1, MaxListPageSize)
+	size, err := intParam(q, "PageSize", 25, 1, MaxListPageSize)
 	if err != nil {
 		return err
 	}
@@ -116,25 +116,38 @@ func lowerKeys(q url.Values) url.Values {
 	return out
 }
 
-func intParam(q url.Values, name string, def, min, max int) (int, error) {
-	s := strings.TrimSpace(q.Get(name))
+// intParam reads the integer query parameter named field (in any case) within [min, max], def
+// when absent. A bad value is a 400 under the field's key as the seed spells it (the model's
+// property: "Page", "PageSize") with the seed's label ("'Page' must be greater than or equal to
+// '1'.", and 'Page Size' for PageSize, a word per capital).
+func intParam(q url.Values, field string, def, min, max int) (int, error) {
+	s := strings.TrimSpace(q.Get(strings.ToLower(field)))
 	if s == "" {
 		return def, nil
 	}
 	n, err := strconv.Atoi(s)
-	label := "'" + strings.ToUpper(name[:1]) + name[1:] + "'"
-	if name == "pagesize" {
-		label = "'Page Size'"
-	}
+	label := "'" + words(field) + "'"
 	switch {
 	case err != nil:
-		return 0, service.FieldError(name, fmt.Sprintf("%s must be a whole number.", label))
+		return 0, service.FieldError(field, fmt.Sprintf("%s must be a whole number.", label))
 	case n < min:
-		return 0, service.FieldError(name, fmt.Sprintf("%s must be greater than or equal to '%d'.", label, min))
+		return 0, service.FieldError(field, fmt.Sprintf("%s must be greater than or equal to '%d'.", label, min))
 	case n > max:
-		return 0, service.FieldError(name, fmt.Sprintf("%s must be less than or equal to '%d'.", label, max))
+		return 0, service.FieldError(field, fmt.Sprintf("%s must be less than or equal to '%d'.", label, max))
 	}
 	return n, nil
+}
+
+// words splits a property name at its capitals: "PageSize" is "Page Size".
+func words(name string) string {
+	var b strings.Builder
+	for i, r := range name {
+		if i > 0 && r >= 'A' && r <= 'Z' {
+			b.WriteByte(' ')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 func enumParam(q url.Values, name string, allowed ...int) (*int, error) {

@@ -91,8 +91,10 @@ func parseBulk(raw []byte, port string) ([]service.Request, error) {
 	if err := decodeJSON(raw, &b); err != nil {
 		return nil, err
 	}
-	if b.PortLoCode != "" && !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
-		return nil, service.Errorf(service.CodeInvalid, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
+	// The call's portLoCode must name the route's port, as the single PUT's must: an omitted one
+	// is no exception (the seed's example carries it; its items do not).
+	if !strings.EqualFold(strings.TrimSpace(b.PortLoCode), port) {
+		return nil, service.Errorf(service.CodeInvalid, "%s", msgPortMismatch)
 	}
 	action, err := rightActionType(b.ActionType)
 	if err != nil {
@@ -112,6 +114,10 @@ func parseBulk(raw []byte, port string) ([]service.Request, error) {
 	}
 	reqs := make([]service.Request, 0, len(b.ReleaseRights))
 	for i, item := range b.ReleaseRights {
+		// An item may repeat the port (the single PUT's body has it); it must be the route's.
+		if item.PortLoCode != "" && !strings.EqualFold(strings.TrimSpace(item.PortLoCode), port) {
+			return nil, service.Errorf(service.CodeInvalid, "%s (releaseRights[%d].portLoCode)", msgPortMismatch, i)
+		}
 		req, err := rightRequest(item, port, action, fmt.Sprintf("releaseRights[%d].", i))
 		if err != nil {
 			return nil, err
@@ -164,7 +170,7 @@ func rightRequest(b rightBody, port, action, prefix string) (service.Request, er
 		ActionType: action, PortLoCode: strings.ToUpper(port),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode), ReleaseFrom: ref(b.ReleaseFrom), ReleaseTo: ref(b.ReleaseTo),
-		ReasonForAction: b.ReasonForAction,
+		Carrier: ref(b.Carrier), ReasonForAction: b.ReasonForAction,
 	}
 	return service.Request{PortLoCode: port, EquipmentNumber: b.EquipmentNumber, Command: cmd}, nil
 }

@@ -206,11 +206,14 @@ func (a *API) putPickupRight(w http.ResponseWriter, r *http.Request, c *service.
 	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parsePickup(raw, port, eq) })
 }
 
+// msgPortMismatch is the seed's 400 for a body whose portLoCode is not the route's.
+const msgPortMismatch = "Route parameter 'PortLoCode' does not match with PortLoCode from body"
+
 // routeMatches is the seed's 400 when the body names another container than the route.
 func routeMatches(port, eq, bodyPort, bodyEq string) error {
 	var mismatch []string
 	if !strings.EqualFold(strings.TrimSpace(bodyPort), port) {
-		mismatch = append(mismatch, "Route parameter 'PortLoCode' does not match with PortLoCode from body")
+		mismatch = append(mismatch, msgPortMismatch)
 	}
 	if !strings.EqualFold(strings.TrimSpace(bodyEq), eq) {
 		mismatch = append(mismatch, "Route parameter 'EquipmentNumber' does not match with EquipmentNumber from body")

@@ -97,7 +97,7 @@ func TestOrderPerContainer(t *testing.T) {
 		_ = i
 	}
 	rc.waitFor(t, containers*each, 20*time.Second)
-	time.Sleep(100 * time.Millisecond)
+	f.waitIdle(20 * time.Second) // repeats of a lost 2xx would arrive before this
 	got := map[string][]string{}
 	for _, r := range rc.received() {
 		var env struct{ ID, PublicReferenceID string }
@@ -325,7 +325,7 @@ func TestLateAnswerIsNotSentAgain(t *testing.T) {
 		f.notify(fmt.Sprintf("CONT%07d", i), "NXT1")
 	}
 	rc.waitFor(t, 3, 10*time.Second)
-	time.Sleep(300 * time.Millisecond)
+	f.waitIdle(10 * time.Second)
 	sentOnce()
 }
 
@@ -415,7 +415,7 @@ func TestClaimedAheadPastItsLeaseIsGivenBack(t *testing.T) {
 	}
 	f.start()
 	rc.waitFor(t, n, 20*time.Second)
-	time.Sleep(300 * time.Millisecond)
+	f.waitIdle(20 * time.Second)
 	sentOnce()
 	for _, d := range f.deliveries(c.ID) {
 		if d.Status != store.DeliveryDelivered || d.Attempts != 1 {

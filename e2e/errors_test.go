@@ -74,7 +74,7 @@ func TestSynchronousAnswers(t *testing.T) {
 		{"time window backwards", "GET", "/certified-pickup/v1/notifications?storedOn=2026-11-22&timeWindowFrom=19:30&timeWindowTo=07:25", token, sa.SubscriptionKey, "", 400,
 			`'timeWindowTo' may not be earlier than 'timeWindowFrom'.`},
 		{"registry page 0", "GET", "/certified-pickup/v1/entities?entityName=demo&page=0", token, sa.SubscriptionKey, "", 400,
-			`"errors":{"page":["'Page' must be greater than or equal to '1'."]}`},
+			`"errors":{"Page":["'Page' must be greater than or equal to '1'."]}`},
 		{"registry without filter", "GET", "/certified-pickup/v1/entities", token, sa.SubscriptionKey, "", 400, `At least one of EORI`},
 		{"unknown endpoint", "GET", "/certified-pickup/v2/nothing", token, sa.SubscriptionKey, "", 404, `"status":404`},
 		{"token with a wrong secret", "POST", "/connect/token", "", "", "", 400, `"invalid_request"`},

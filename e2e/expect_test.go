@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
 	"slices"
@@ -62,26 +63,64 @@ type step struct {
 }
 
 // pullStep pulls, as every party, the notifications of one publicReferenceId and checks every
-// field of the envelope and of the pull item. A party that got nothing must be refused (403).
+// field of the envelope and of the pull item. A party that got nothing must be refused (403)
+// while anyone got something (pullEveryone).
 func pullStep(t *testing.T, n *node, receipt client.Receipt, sender, eq, extRef string) *step {
 	t.Helper()
 	s := &step{receipt: receipt, eq: eq, sender: sender, extRef: extRef, got: map[string][]got{}}
-	for _, id := range everyone {
-		items, resp, err := n.party(t, id).Notifications(bg(), url.Values{"publicReferenceId": {receipt.PublicReferenceID}})
-		if err != nil {
-			if resp != nil && resp.Status == 403 {
-				if resp.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` || strings.TrimSpace(string(resp.Body)) != "{}" {
-					t.Errorf("%s: 403 without the seed's header and empty object: %q %q", id, resp.Header.Get("WWW-Authenticate"), resp.Body)
-				}
-				continue
-			}
-			t.Fatalf("%s pulls %s: %v", id, receipt.PublicReferenceID, err)
-		}
+	for id, items := range pullEveryone(t, n, receipt.PublicReferenceID) {
 		for _, it := range items {
 			s.got[id] = append(s.got[id], checkItem(t, id, it, s))
 		}
 	}
 	return s
+}
+
+// pullEveryone pulls, as every party, the notifications of one publicReferenceId. Each answer is
+// the party's own (200), a refusal because they went to others only (403, with the seed's header
+// and empty object), or "nothing matches" (405) — and that only when nobody was told anything:
+// a 405 next to another party's 200 means the pull no longer tells another company's
+// notifications from none at all (the client takes a 405 for an empty result, so a lost 403
+// would otherwise pass unseen).
+func pullEveryone(t *testing.T, n *node, publicReferenceID string) map[string][]client.Notification {
+	t.Helper()
+	out := map[string][]client.Notification{}
+	var found, nothing []string
+	for _, id := range everyone {
+		items, status := pullAs(t, n.party(t, id), id, publicReferenceID)
+		switch status {
+		case http.StatusOK:
+			out[id] = items
+			found = append(found, id)
+		case http.StatusMethodNotAllowed:
+			nothing = append(nothing, id)
+		}
+	}
+	if len(found) > 0 && len(nothing) > 0 {
+		t.Errorf("pull of %s: %v got notifications, but %v got 405 (nothing matches) instead of 403", publicReferenceID, found, nothing)
+	}
+	return out
+}
+
+// pullAs pulls, as party id, the notifications of a publicReferenceId and returns them with the
+// status: 200 with at least one item, 403 in the seed's shape, or 405 with none; anything else
+// fails the test.
+func pullAs(t *testing.T, c *client.Client, id, publicReferenceID string) ([]client.Notification, int) {
+	t.Helper()
+	items, resp, err := c.Notifications(bg(), url.Values{"publicReferenceId": {publicReferenceID}})
+	switch {
+	case resp != nil && resp.Status == http.StatusForbidden:
+		if resp.Header.Get("WWW-Authenticate") != `Bearer error="invalid_token"` || strings.TrimSpace(string(resp.Body)) != "{}" {
+			t.Errorf("%s: 403 without the seed's header and empty object: %q %q", id, resp.Header.Get("WWW-Authenticate"), resp.Body)
+		}
+		return nil, http.StatusForbidden
+	case err != nil:
+		t.Fatalf("%s pulls %s: %v", id, publicReferenceID, err)
+	case resp.Status == http.StatusOK && len(items) > 0, resp.Status == http.StatusMethodNotAllowed && len(items) == 0:
+		return items, resp.Status
+	}
+	t.Fatalf("%s pulls %s: %d with %d items", id, publicReferenceID, resp.Status, len(items))
+	return nil, 0
 }
 
 // checkItem checks one notification field by field against the seeds' envelope.

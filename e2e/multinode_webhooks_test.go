@@ -31,6 +31,10 @@ func checkWebhooksOnce(t *testing.T, c *cluster, hooks map[string]*hook, eqs []s
 	for _, eq := range eqs {
 		ours[eq] = true
 	}
+	// "Never under two ids" holds only once nothing more can arrive: wait until the outbox the
+	// nodes share has nothing undispatched or pending (a dead node's leases run out after
+	// --webhook-timeout × 5 + 15 s, then a surviving node sends what it held).
+	waitIdle(t, c.nodes[0], 90*time.Second)
 	resent, total := 0, 0
 	for _, id := range everyone {
 		pulled := pullAll(t, c.nodes[0].party(t, id), eqs)

@@ -101,7 +101,7 @@ func TestEveryNotValidatedCase(t *testing.T) {
 	w.right(SA1, eq2, "", rightBody("Revoke", eq2, "BL1", "R1", "0100", ref(SA1), ref(RP1))).
 		expect(t, map[string][]string{SA1: revoked, RP1: revoked})
 	w.right(SA1, eq2, "", rightBody("Transfer", eq2, "BL1", "R1", "0100", ref(SA1), ref(RP2))).
-		expect(t, map[string][]string{SA1: nv(rr, "Unable to perform SubmitReleaseRight action Transfer on "+eq2+" because the Release Right was given to its first Release Party at release; revoke it while pending, or delete and resubmit the release")})
+		expect(t, map[string][]string{SA1: nv(rr, "Unable to perform SubmitReleaseRight action Transfer on "+eq2+" because the Release Right was given to its first Release Party at release (releaseTo) and it was revoked; to give it to another party, delete the release and submit it again with that party in releaseTo (or without releaseTo, then transfer it)")})
 
 	// An expired right (expirationDateTimeUtc passed) accepts no transfer.
 	eq3 := newContainer(t)

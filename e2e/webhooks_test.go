@@ -271,7 +271,8 @@ func TestWebhookDelivery(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	time.Sleep(300 * time.Millisecond) // anything extra would show up now
+	// Anything extra would have been sent by the time the dispatcher has nothing left to do.
+	waitIdle(t, n, 60*time.Second)
 	for id, h := range hooks {
 		got := h.received()
 		wh, _ := standardwebhooks.NewWebhook(chans[id].Secret)

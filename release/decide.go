@@ -53,6 +53,10 @@ type Outcome struct {
 	Rejected      bool
 	// Reason is the rejection message when Rejected.
 	Reason string
+	// NotAllowed marks a rejection the caller hears in the answer to its call rather than by a
+	// NotValidated notification: the command may not carry what it carries (the seed's 405, as
+	// for an Unblock or Delete that would change a stored field). It comes with no notification.
+	NotAllowed bool
 }
 
 // Decide applies cmd to the container c as it stands and returns the outcome. c is not modified:
@@ -63,6 +67,9 @@ func Decide(c *Container, cmd Command, m Meta) Outcome {
 	}
 	n := &notifier{m: m}
 	changed := cmd.decide(c, n)
+	if n.refused != "" {
+		return Outcome{Rejected: true, Reason: n.refused, NotAllowed: true}
+	}
 	out := Outcome{Changed: changed, Facts: n.facts, Notifications: n.out}
 	for _, msg := range n.out {
 		if msg.Event == EventNotValidated {

@@ -2,6 +2,7 @@ package release
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -53,9 +54,23 @@ func (i *Ingestion) decide(c *Container, n *notifier) []*Right {
 	if i.ActionType == ActionRelease {
 		return i.release(c, n)
 	}
-	r := c.Find(i.Key, func(r *Right) bool { return notDeleted(r) && r.Originator.Same(&n.m.Sender) })
+	// Every commercial-release action names a terminal CPu knows ("Invalid Terminal Code" applies
+	// to all of them). Update names the terminal the release moves to; the others name the
+	// release's own terminal, which is part of the key they must match: a Block, Unblock, Revoke
+	// or Delete that names another terminal does not designate this release.
+	if i.ActionType != ActionUpdate && i.Terminal == nil {
+		n.notValidated(TypeReleaseLight, eq, nil, msgInvalidTerminal(i.TerminalCode))
+		return nil
+	}
+	r := c.Find(i.Key, func(r *Right) bool {
+		return notDeleted(r) && r.Originator.Same(&n.m.Sender) && (i.ActionType == ActionUpdate || r.Terminal.Code == i.Terminal.Code)
+	})
 	if r == nil {
 		n.notValidated(TypeReleaseLight, eq, nil, msgRightNotFound(i.Key))
+		return nil
+	}
+	if field, ok := i.changesStoredField(r); ok {
+		n.notAllowed(msgNotAllowedToUpdate(i.ActionType, field))
 		return nil
 	}
 	if r.PickedUp() {
@@ -98,10 +113,8 @@ func (i *Ingestion) missing() []string {
 	if len(i.Key.BillOfLadingNumbers) == 0 {
 		m = append(m, "billOfLadingNumbers")
 	}
-	if i.ActionType == ActionRelease || i.ActionType == ActionUpdate {
-		if i.TerminalCode == "" {
-			m = append(m, "terminalCode")
-		}
+	if i.TerminalCode == "" {
+		m = append(m, "terminalCode")
 	}
 	if i.Key.EquipmentNumber == "" {
 		m = append(m, "equipmentNumber")
@@ -110,6 +123,21 @@ func (i *Ingestion) missing() []string {
 		m = append(m, "portLoCode")
 	}
 	return m
+}
+
+// changesStoredField reports the first field of an Unblock or Delete that would change what r
+// holds: "It is not allowed to update other information when unblocking a Release / deleting a
+// Release Light. This will result in a 405 error message." The seed's templates of these actions
+// carry the key, the terminal and equipmentType; the key and the terminal select r, so only
+// equipmentType can differ (the API refuses fields outside the template before they get here).
+func (i *Ingestion) changesStoredField(r *Right) (string, bool) {
+	if i.ActionType != ActionUnblock && i.ActionType != ActionDelete {
+		return "", false
+	}
+	if t := strings.TrimSpace(i.Details.EquipmentType); t != "" && !strings.EqualFold(t, r.Details.EquipmentType) {
+		return "equipmentType", true
+	}
+	return "", false
 }
 
 // checkEquipment refuses a malformed container number and turns a wrong check digit into a

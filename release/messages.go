@@ -50,8 +50,22 @@ func msgNotTransferrableTo(equipment string, to *Party) string {
 		equipment, strings.Join(roles, ", "))
 }
 
-func msgGivenAtRelease(equipment string) string {
-	return fmt.Sprintf("Unable to perform SubmitReleaseRight action Transfer on %s because the Release Right was given to its first Release Party at release; revoke it while pending, or delete and resubmit the release", equipment)
+// msgGivenAtRelease refuses the agent's Transfer of a right it gave away at release (releaseTo)
+// and got back. The seed: "When a releaseTo party was present ... you can't use this method as the
+// Release Right is automatically given. You need to delete and resubmit the Release Light in case
+// you wish to transfer the Right to another party or Revoke the right if the ReleaseTo party did
+// not yet accept it." The right is back with the agent (a transfer still pending is refused as
+// Pending before this), so revoking is past: the text says why it came back and the one remedy
+// that works now, which the scenario ingest_revoke.txt plays.
+func msgGivenAtRelease(equipment string, status RightStatus) string {
+	why := "it came back to you"
+	switch status {
+	case StatusDeclined:
+		why = "the Release Party declined it"
+	case StatusRevoked:
+		why = "it was revoked"
+	}
+	return fmt.Sprintf("Unable to perform SubmitReleaseRight action Transfer on %s because the Release Right was given to its first Release Party at release (releaseTo) and %s; to give it to another party, delete the release and submit it again with that party in releaseTo (or without releaseTo, then transfer it)", equipment, why)
 }
 
 func msgSingleRight() string {
@@ -173,4 +187,10 @@ func msgUnknownAction(kind, action string) string {
 
 func msgIngestExpired(action, equipment string) string {
 	return fmt.Sprintf("No Commercial Release action %s processed on %s: the Release Right has expired; submit a new release", action, equipment)
+}
+
+// msgNotAllowedToUpdate is the 405 of an Unblock or Delete that would change a stored field
+// (shipping-agent seed: "It is not allowed to update other information when unblocking a Release").
+func msgNotAllowedToUpdate(action, field string) string {
+	return fmt.Sprintf("It is not allowed to update other information with action %s: '%s' differs from the release", action, field)
 }

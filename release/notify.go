@@ -36,7 +36,17 @@ const (
 	EventGateOut                = "GateOut"
 	EventReleaseDetail          = "ReleaseDetail"
 	EventReleaseRightsList      = "ReleaseRightsList"
+	EventValidationResponse     = "ValidationResponse"
 )
+
+// Events lists every event the core emits, in the seed's order with the answers of the generic
+// services and the validation response last. The pull API's notificationEvent filter accepts
+// exactly these (a test checks that every notification the core makes carries one of them).
+var Events = []string{
+	EventNotValidated, EventTransferred, EventAcceptedByNextParty, EventDeclinedByNextParty,
+	EventRevokedByPreviousParty, EventReleaseLightChanged, EventUpdate, EventGateOut, EventDelete,
+	EventReleaseDetail, EventReleaseRightsList, EventValidationResponse, EventAPERAK,
+}
 
 // TimestampLayout is the notification timestamp format: UTC ISO 8601 with 7 fractional digits,
 // as in the seeds ("2022-11-22T08:53:05.5688854Z").
@@ -192,6 +202,15 @@ type notifier struct {
 	m     Meta
 	out   []Notification
 	facts *Facts // container facts the command changed, if any
+	// refused is the reason of a command the caller may not send as it is (the seed's 405),
+	// answered synchronously instead of by a NotValidated notification.
+	refused string
+}
+
+// notAllowed refuses the command as a whole: no notification, the caller hears it in the answer
+// to its call (HTTP 405), as it hears of fields outside an action's template.
+func (n *notifier) notAllowed(message string) {
+	n.refused = message
 }
 
 // tell sends one notification about right r (nil for rejections before a right was found) to

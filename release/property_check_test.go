@@ -14,7 +14,8 @@ import (
 // The properties the random sequences of property_test.go must keep after every step.
 
 // checkRejection is property (c): a rejected outcome changes no right and no fact and consists of
-// one NotValidated to the sender, whose text is the Reason; a command that changes nothing (other
+// one NotValidated to the sender, whose text is the Reason, or, refused as not allowed (only an
+// Unblock or Delete, answered 405 by the API), of no notification at all; a command that changes nothing (other
 // than a query, the expiry scheduler finding nothing due, or a customs status that only updates
 // what is known of the container) is a rejection. Only a customs status changes the facts. That
 // Decide never modifies the container it is given is checked by the caller.
@@ -25,7 +26,9 @@ func checkRejection(cmd release.Command, out release.Outcome) error {
 	switch {
 	case out.Rejected && (len(out.Changed) > 0 || out.Facts != nil):
 		return fmt.Errorf("rejected (%s) but changed %d rights (facts %v)", out.Reason, len(out.Changed), out.Facts != nil)
-	case out.Rejected && (len(out.Notifications) != 1 || out.Notifications[0].Event != release.EventNotValidated || out.Notifications[0].Body != out.Reason):
+	case out.NotAllowed && (!out.Rejected || len(out.Notifications) > 0 || !notAllowedKind(cmd)):
+		return fmt.Errorf("%s refused as not allowed (%s), rejected %v, with %d notifications", cmd.Action(), out.Reason, out.Rejected, len(out.Notifications))
+	case out.Rejected && !out.NotAllowed && (len(out.Notifications) != 1 || out.Notifications[0].Event != release.EventNotValidated || out.Notifications[0].Body != out.Reason):
 		return fmt.Errorf("rejected (%s) with %d notifications, not one NotValidated giving the reason", out.Reason, len(out.Notifications))
 	case expire && out.Rejected:
 		return fmt.Errorf("the expiry scheduler was refused: %s", out.Reason)
@@ -35,6 +38,49 @@ func checkRejection(cmd release.Command, out release.Outcome) error {
 		return fmt.Errorf("a query changed %d rights", len(out.Changed))
 	case out.Facts != nil && !customs:
 		return fmt.Errorf("%s changed the container's facts", cmd.Action())
+	}
+	return nil
+}
+
+// notAllowedKind reports whether cmd may be refused as not allowed: an Unblock or Delete that
+// would change a stored field.
+func notAllowedKind(cmd release.Command) bool {
+	in, ok := cmd.(*release.Ingestion)
+	return ok && (in.ActionType == release.ActionUnblock || in.ActionType == release.ActionDelete)
+}
+
+// checkAuthority is property (f): a command that changed a right came from a party entitled to
+// send it, judged on the right as it was before. Every accepted Transfer and release-right Revoke
+// came from the owner, every Accept and Decline from the party the transfer was pending to, every
+// commercial-release action but Release from the agent that created the release, and every
+// Pick-up Right action from the owner.
+func checkAuthority(cmd release.Command, sender *release.Party, before []*release.Right, out release.Outcome) error {
+	for _, changed := range out.Changed {
+		i := slices.IndexFunc(before, func(r *release.Right) bool { return r.ReleaseID == changed.ReleaseID })
+		if i < 0 {
+			continue // a new release: whoever sends it is its originator
+		}
+		old := before[i]
+		var entitled *release.Party
+		var who string
+		switch c := cmd.(type) {
+		case *release.RightAction:
+			switch c.ActionType {
+			case release.ActionTransfer, release.ActionRevoke:
+				entitled, who = &old.Owner, "the owner"
+			case release.ActionAccept, release.ActionDecline:
+				entitled, who = old.PendingTo, "the party it was pending to"
+			}
+		case *release.Ingestion:
+			entitled, who = &old.Originator, "the agent that created it"
+		case *release.PickupAction:
+			entitled, who = &old.Owner, "the owner"
+		default:
+			continue
+		}
+		if entitled == nil || !entitled.Same(sender) {
+			return fmt.Errorf("%s of %s accepted from %s, not from %s", describe(cmd), old.ReleaseID, sender.NxtEntityID, who)
+		}
 	}
 	return nil
 }
@@ -60,12 +106,14 @@ func stakeholders(c *release.Container) map[string][]string {
 // after the step), but for the customs authority, which hears of the Customs lights it set itself;
 // NotValidated, query answers and validation answers go to the sender alone; release-right events
 // go to releaseFrom and releaseTo alone; the sender always hears back (the expiry scheduler has no
-// sender, and a customs status that concerns no release has nobody to tell); no copy is sent twice.
+// sender, a customs status that concerns no release has nobody to tell, and a command refused as
+// not allowed is answered in the call); no copy is sent twice.
 func checkRecipients(out release.Outcome, wire [][]byte, sender *release.Party, cmd release.Command, before, after map[string][]string) error {
 	ns := out.Notifications
 	_, expire := cmd.(release.Expire)
 	_, customs := cmd.(*release.CustomsStatus)
-	silentOK := expire || (customs && len(out.Changed) == 0 && out.Facts != nil)
+	// A command refused as not allowed is answered in the call (405), not by notification.
+	silentOK := expire || (customs && len(out.Changed) == 0 && out.Facts != nil) || out.NotAllowed
 	if len(ns) == 0 && !silentOK {
 		return fmt.Errorf("the sender got no answer to %s", cmd.Action())
 	}

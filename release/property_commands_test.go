@@ -231,7 +231,8 @@ func (p *play) guided() (release.Command, *release.Party, string) {
 			ReleaseFrom: ref(r.Owner), ReleaseTo: ref(*to)}, owner, owner.NxtEntityID + " guided right Transfer"
 	case l.CommercialRelease == release.ValueBlocked:
 		agent := p.byID(r.Originator.NxtEntityID)
-		return &release.Ingestion{ActionType: release.ActionUnblock, PortLoCode: "BEANR", Key: k}, agent, agent.NxtEntityID + " guided ingest Unblock"
+		return &release.Ingestion{ActionType: release.ActionUnblock, PortLoCode: "BEANR", Key: k, TerminalCode: r.Terminal.Code,
+			Terminal: p.terminalOf(r.Terminal.Code)}, agent, agent.NxtEntityID + " guided ingest Unblock"
 	case l.TerminalOperation != release.ValueDischarged:
 		return terminal(release.TerminalDischarge)
 	case l.TerminalReady != release.ValueReleased:

@@ -55,6 +55,14 @@ func TestProperty(t *testing.T) {
 		}
 	}
 	t.Logf("accepted: %v", accepted)
+	// The generators must reach every rule: each kind of command must succeed often enough that a
+	// rule it breaks would be seen. The floor is a tenth of what the default seeds reach, per
+	// sequence played, so it holds under -short and for other seeds too.
+	for kind, perHundred := range propAcceptedFloor {
+		if want := perHundred * n / 100; accepted[kind] < max(want, 1) {
+			t.Errorf("%s accepted %d times in %d sequences, want at least %d: the generators no longer reach it", kind, accepted[kind], n, max(want, 1))
+		}
+	}
 }
 
 // play is one random sequence: its companies, terminals, containers (as a store holds them) and clock.
@@ -75,10 +83,11 @@ type play struct {
 // Small pools, so that commands collide on the same containers and keys. The last entry of each
 // is malformed or missing and is drawn rarely.
 var (
-	propEquipment = []string{"MSCU1234566", "CSQU3054383", "HBMU2699709", " mscu1234566", "MSCU12345"}
-	propBLs       = [][]string{{"BL1"}, {"BL2"}, {"BL1", "BL2"}, {"BL3"}, nil}
-	propRIDs      = []string{"R1", "R2", ""}
-	propTerminals = []string{"0100", "01700", "0300", "9999"}
+	propEquipment      = []string{"MSCU1234566", "CSQU3054383", "HBMU2699709", " mscu1234566", "MSCU12345"}
+	propBLs            = [][]string{{"BL1"}, {"BL2"}, {"BL1", "BL2"}, {"BL3"}, nil}
+	propRIDs           = []string{"R1", "R2", ""}
+	propTerminals      = []string{"0100", "01700", "0300", "9999"}
+	propEquipmentTypes = []string{"45G1", "22G1", ""}
 )
 
 // pickMostly draws from s, the last entry only with probability pct percent.
@@ -328,6 +337,13 @@ func (p *play) ingestion(k release.Key, r *release.Right) (release.Command, *rel
 		in.PortLoCode = ""
 	}
 	in.Details.StayNumber = pick(p.rng, propStays)
+	if p.chance(30) {
+		// An equipmentType: an Unblock or Delete naming another one than the release's is refused.
+		in.Details.EquipmentType = pick(p.rng, propEquipmentTypes)
+		if r != nil && p.chance(60) {
+			in.Details.EquipmentType = r.Details.EquipmentType
+		}
+	}
 	return in, sender, fmt.Sprintf("%s ingest %s", sender.NxtEntityID, action)
 }
 
@@ -364,11 +380,28 @@ func (p *play) rightAction(k release.Key, r *release.Right) (release.Command, *r
 		}
 	}
 	a.ReleaseFrom, a.ReleaseTo = p.ref(from), p.ref(to)
+	if p.chance(15) {
+		// The carrier, optional: mostly the release's, now and then another agent or nobody known.
+		carrier := p.agent()
+		if r != nil && p.chance(70) {
+			carrier = p.byID(r.Carrier.NxtEntityID)
+		}
+		a.Carrier = p.ref(carrier)
+	}
 	sender := p.party()
-	if p.chance(75) {
+	answer := action == release.ActionAccept || action == release.ActionDecline
+	switch n := p.rng.IntN(100); {
+	case n < 75:
 		sender = from
-		if action == release.ActionAccept || action == release.ActionDecline {
+		if answer {
 			sender = to
+		}
+	case n < 87:
+		// The wrong side in the sender's seat, with the right parties named: the owner accepting
+		// or declining its own transfer, the party it is pending to transferring or revoking it.
+		sender = to
+		if answer {
+			sender = from
 		}
 	}
 	return a, sender, fmt.Sprintf("%s right %s", sender.NxtEntityID, action)
@@ -415,6 +448,7 @@ func (p *play) step() error {
 	before := jsonOf(c)
 	stakeBefore := stakeholders(c)
 	rightsBefore := endedRights(c.Rights, p.now)
+	rightsNow := slices.Clone(c.Rights) // Decide copies what it changes: these stay as they were
 	out := release.Decide(c, cmd, m)
 	for _, n := range out.Notifications {
 		line := fmt.Sprintf("    -> %s %s %s %s", n.ReceiverID, n.Type, n.Event, n.ReleaseID)
@@ -430,11 +464,20 @@ func (p *play) step() error {
 		return err
 	}
 	if len(out.Changed) > 0 {
-		p.accepted[cmd.Action()]++
+		p.accepted[kindOf(cmd)]++
+	}
+	if out.NotAllowed {
+		p.accepted["not allowed "+kindOf(cmd)]++
+	}
+	if err := checkAuthority(cmd, sender, rightsNow, out); err != nil {
+		return err
 	}
 	for _, n := range out.Notifications {
 		if b, ok := n.Body.(release.ValidationBody); ok && b.IsValid {
 			p.accepted["valid "+cmd.Action()]++
+		}
+		if !slices.Contains(release.Events, n.Event) {
+			return fmt.Errorf("%s event %q is not in release.Events (the pull API would not accept it as a filter)", n.Type, n.Event)
 		}
 		if b, ok := n.Body.(release.GateOutBody); ok && b.IsValid && n.ReceiverID == sender.NxtEntityID {
 			p.accepted["valid GateOut"]++
@@ -509,4 +552,50 @@ func (p *play) list() error {
 		return err
 	}
 	return checkEnvelope(n, raw, m)
+}
+
+// kindOf names the kind of a command for the acceptance counts: commercial-release and
+// release-right actions apart (both have a Revoke), and each action of its own.
+func kindOf(cmd release.Command) string {
+	switch c := cmd.(type) {
+	case *release.Ingestion:
+		return "ingest " + c.ActionType
+	case *release.RightAction:
+		return "right " + c.ActionType
+	case *release.TerminalEvent:
+		return "terminal " + c.ActionType
+	case *release.PickupAction:
+		return "pickup " + c.ActionType
+	}
+	return cmd.Action()
+}
+
+// propAcceptedFloor is, per kind of command, how many times in a hundred sequences it must at
+// least succeed (TestProperty).
+var propAcceptedFloor = map[string]int{
+	"CustomsStatus":              24,
+	"Expire":                     1,
+	"ingest Block":               5,
+	"ingest Delete":              2,
+	"ingest Release":             25,
+	"ingest Revoke":              5,
+	"ingest Unblock":             4,
+	"ingest Update":              9,
+	"not allowed ingest Delete":  1,
+	"not allowed ingest Unblock": 1,
+	"pickup Assign":              12,
+	"pickup Revoke":              1,
+	"pickup Update":              1,
+	"right Accept":               23,
+	"right Decline":              1,
+	"right Revoke":               1,
+	"right Transfer":             26,
+	"terminal Block":             2,
+	"terminal CustomsOverwrite":  3,
+	"terminal Discharge":         16,
+	"terminal GateOut":           7,
+	"terminal Release":           15,
+	"terminal SelectForScan":     2,
+	"valid GateOut":              5,
+	"valid PickupValidation":     8,
 }

@@ -15,12 +15,14 @@ var RightActions = []string{ActionTransfer, ActionAccept, ActionDecline, ActionR
 // RightAction is a Transfer, Accept, Decline or Revoke of a Release Right by a party of its chain
 // (PUT .../release-rights, one item of the bulk PUT).
 type RightAction struct {
-	ActionType      string
-	PortLoCode      string
-	Key             Key
-	TerminalCode    string
-	ReleaseFrom     PartyRef
-	ReleaseTo       PartyRef
+	ActionType   string
+	PortLoCode   string
+	Key          Key
+	TerminalCode string
+	ReleaseFrom  PartyRef
+	ReleaseTo    PartyRef
+	// Carrier, optional, names the release's carrier; when given it is checked like the key.
+	Carrier         PartyRef
 	ReasonForAction string
 }
 
@@ -40,8 +42,16 @@ func (a *RightAction) decide(c *Container, n *notifier) []*Right {
 			return nil
 		}
 	}
-	// The caller must name the right exactly as the platform holds it, terminal included.
-	r := c.Find(a.Key, func(r *Right) bool { return notDeleted(r) && r.Terminal.Code == a.TerminalCode })
+	if a.Carrier.Given() && a.Carrier.Party == nil {
+		n.notValidated(TypeReleaseRight, eq, nil, msgEntityNotFound(&a.Carrier))
+		return nil
+	}
+	// The caller must name the right exactly as the platform holds it, terminal included, and the
+	// carrier when it names one (the seed: "We verify if the provided information matches with
+	// the information that we have received from the original source").
+	r := c.Find(a.Key, func(r *Right) bool {
+		return notDeleted(r) && r.Terminal.Code == a.TerminalCode && (a.Carrier.Party == nil || r.Carrier.Same(a.Carrier.Party))
+	})
 	if r == nil {
 		n.notValidated(TypeReleaseRight, eq, nil, msgRightNotFound(a.Key))
 		return nil
@@ -74,7 +84,7 @@ func (a *RightAction) decide(c *Container, n *notifier) []*Right {
 			return nil
 		}
 		if r.GivenAtRelease && r.Owner.Same(&r.Originator) {
-			n.notValidated(TypeReleaseRight, eq, r, msgGivenAtRelease(eq))
+			n.notValidated(TypeReleaseRight, eq, r, msgGivenAtRelease(eq, r.Status))
 			return nil
 		}
 		if !transfer(next, n, a.ActionType, &a.ReleaseTo, a.ReasonForAction) {

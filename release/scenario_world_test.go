@@ -26,8 +26,9 @@ import (
 //	[json] expire                    the expiry scheduler: Expire on every container, now
 //	gate eq= terminal= [to=] [VEHICLE] the gate check: Container.Evaluate's verdict, not a command
 //	[json] ALIAS ingest ACTION ...   a Shipping Agent command (eq bl rid terminal port carrier
-//	                                 releaseTo reason ext, and any Details field by its JSON name)
-//	[json] ALIAS right ACTION ...    a release-right action (eq bl rid terminal port from to reason ext)
+//	                                 releaseTo reason ext, and any Details field by its JSON name);
+//	                                 a command refused as not allowed prints 405 "reason"
+//	[json] ALIAS right ACTION ...    a release-right action (eq bl rid terminal port from to carrier reason ext)
 //	[json] ALIAS detail ...          Get Release detail (eq bl rid port ext)
 //	[json] ALIAS list ...            Get list of Release Rights (page pageSize and the seed's filters)
 //	[json] ALIAS terminal ACTION ... a terminal event (eq terminal stay bl rid reason eventDateTimeUtc port ext)
@@ -289,7 +290,7 @@ func (w *world) command(sender *release.Party, verb string, args map[string]stri
 	case "right":
 		a := &release.RightAction{ActionType: args["action"], PortLoCode: port, Key: key, TerminalCode: args["terminal"],
 			ReasonForAction: args["reason"]}
-		for field, target := range map[string]*release.PartyRef{"from": &a.ReleaseFrom, "to": &a.ReleaseTo} {
+		for field, target := range map[string]*release.PartyRef{"from": &a.ReleaseFrom, "to": &a.ReleaseTo, "carrier": &a.Carrier} {
 			if v, ok := args[field]; ok {
 				r, err := w.ref(v)
 				if err != nil {
@@ -298,7 +299,7 @@ func (w *world) command(sender *release.Party, verb string, args map[string]stri
 				*target = r
 			}
 		}
-		known = append(known, "action", "terminal", "reason", "from", "to")
+		known = append(known, "action", "terminal", "reason", "from", "to", "carrier")
 		cmd = a
 	case "detail":
 		cmd = &release.DetailQuery{PortLoCode: port, Key: key}
@@ -327,6 +328,10 @@ func (w *world) command(sender *release.Party, verb string, args map[string]stri
 		}
 	}
 	w.store(c, out)
+	if out.NotAllowed {
+		// Refused in the answer to the call (HTTP 405), with no notification.
+		return []string{fmt.Sprintf("405 %q", out.Reason)}, nil
+	}
 	if len(out.Notifications) == 0 {
 		return []string{"no notifications"}, nil
 	}

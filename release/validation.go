@@ -124,9 +124,6 @@ type PickupValidation struct {
 // Action implements Command.
 func (p *PickupValidation) Action() string { return "PickupValidation" }
 
-// EventValidationResponse is the event of the answer to a pick-up validation request.
-const EventValidationResponse = "ValidationResponse"
-
 // ValidationBody is the body of a ValidationResponse notification.
 type ValidationBody struct {
 	EquipmentNumber   string            `json:"equipmentNumber"`

@@ -62,10 +62,13 @@ type Request struct {
 // notifications, so nothing is lost if the process dies after answering.
 func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, externalRef *string) (Receipt, error) {
 	results, err := s.ExecuteAll(ctx, caller, []Call{{Requests: reqs, ExternalRef: externalRef}})
+	if err == nil {
+		err = results[0].Err
+	}
 	if err != nil {
 		return Receipt{}, err
 	}
-	return results[0].Receipt, results[0].Err
+	return results[0].Receipt, nil
 }
 
 // Call is one call of a front end: requests applied together under one publicReferenceId.
@@ -117,8 +120,18 @@ func (s *Service) ExecuteAll(ctx context.Context, caller *Caller, calls []Call) 
 		return nil, Internal(err)
 	}
 	for ci, call := range calls {
-		if results[ci].Err == nil {
-			results[ci].Outcomes, outs = outs[:len(call.Requests)], outs[len(call.Requests):]
+		if results[ci].Err != nil {
+			continue
+		}
+		results[ci].Outcomes, outs = outs[:len(call.Requests)], outs[len(call.Requests):]
+		// A command the core refuses as not allowed (release.Outcome.NotAllowed: an Unblock or
+		// Delete that would change a stored field) is answered 405, as the seed says, not by
+		// notification.
+		for _, o := range results[ci].Outcomes {
+			if o.NotAllowed {
+				results[ci].Err = Errorf(CodeMethodNotAllowed, "%s", o.Reason)
+				break
+			}
 		}
 	}
 	return results, nil
@@ -141,6 +154,7 @@ func (s *Service) resolve(ctx context.Context, port string, cmd release.Command)
 	case *release.RightAction:
 		ref(&c.ReleaseFrom)
 		ref(&c.ReleaseTo)
+		ref(&c.Carrier)
 	case *release.TerminalEvent:
 		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
 	case *release.PickupValidation:

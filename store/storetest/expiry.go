@@ -80,7 +80,7 @@ func testDueForExpiry(t *testing.T, w *world) {
 	w.accepted(CommandOp(Port, eq(53), update, w.meta(Agent, ago(day))))
 	// Not due: deleted before its expiry.
 	w.releaseExpiring(Port, eq(54), "R1", ago(70*day), nil)
-	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(eq(54), "R1"), Reason: "wrong vessel"}
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(eq(54), "R1"), Reason: "wrong vessel"}
 	w.accepted(CommandOp(Port, eq(54), del, w.meta(Agent, ago(65*day))))
 	// Not due: picked up (gate-out: Archived) before its expiry.
 	w.releaseExpiring(Port, eq(55), "R1", ago(70*day), nil)

@@ -37,7 +37,7 @@ func makeHistory(t *testing.T, w *world) *history {
 	step(h.eqA, RightCommand(release.ActionAccept, Port, h.eqA, "RA", Agent, Forwarder), Forwarder, 1)
 	step(h.eqB, ReleaseCommand(Port, h.eqB, "RB", nil), Agent, 2)
 	step(h.eqB, RightCommand(release.ActionTransfer, Port, h.eqB, "RB", Haulier, Forwarder), Haulier, 3) // rejected
-	step(h.eqB, &release.Ingestion{ActionType: release.ActionBlock, PortLoCode: Port, Key: Key(h.eqB, "RB")}, Agent, 4)
+	step(h.eqB, &release.Ingestion{ActionType: release.ActionBlock, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(h.eqB, "RB")}, Agent, 4)
 	step(h.eqA, RightCommand(release.ActionTransfer, Port, h.eqA, "RA", Forwarder, Haulier), Forwarder, 5)
 	if !h.outs[3].Rejected {
 		t.Fatalf("the haulier's transfer of a right it does not own was accepted")
@@ -205,7 +205,7 @@ func testAuditTrail(t *testing.T, w *world) {
 	m := w.meta(Agent, base.Add(time.Hour))
 	w.apply(
 		CommandOp(Port, eq, ReleaseCommand(Port, eq, "R1", nil), m),
-		CommandOp(Port, eq, &release.Ingestion{ActionType: release.ActionBlock, PortLoCode: Port, Key: Key(eq, "R1")}, m),
+		CommandOp(Port, eq, &release.Ingestion{ActionType: release.ActionBlock, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(eq, "R1")}, m),
 	)
 	if got, want := actions(w.auditTrail(m.PublicReferenceID, "")), []string{
 		"Release/" + Agent.NxtEntityID + "/false", "Block/" + Agent.NxtEntityID + "/false",

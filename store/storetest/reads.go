@@ -56,7 +56,7 @@ func testLiveWindow(t *testing.T, w *world) {
 func testDeletedRights(t *testing.T, w *world) {
 	eq := EquipmentNumber(23)
 	r := w.release(Port, eq, "R1", nil, base)
-	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(eq, "R1"), Reason: "wrong vessel"}
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(eq, "R1"), Reason: "wrong vessel"}
 	out := w.accepted(CommandOp(Port, eq, del, w.meta(Agent, base.Add(time.Minute))))
 	c := w.container(Port, eq, base.Add(2*time.Minute))
 	sameRights(t, c.Rights, out.Changed)
@@ -81,7 +81,7 @@ func testRightsAssignedTo(t *testing.T, w *world) {
 	w.rightAction(release.ActionAccept, EquipmentNumber(32), "R3", Agent, Forwarder, Forwarder, at(3))
 	w.release(Port, EquipmentNumber(33), "R4", &Forwarder, at(4))
 	w.rightAction(release.ActionAccept, EquipmentNumber(33), "R4", Agent, Forwarder, Forwarder, at(5))
-	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(EquipmentNumber(33), "R4")}
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(EquipmentNumber(33), "R4")}
 	w.accepted(CommandOp(Port, EquipmentNumber(33), del, w.meta(Agent, at(6))))
 	r5 := w.release(OtherPort, EquipmentNumber(34), "R5", &Forwarder, at(7))
 
@@ -185,7 +185,7 @@ func testRightsAssignedToPages(t *testing.T, w *world) {
 	w.rightAction(release.ActionAccept, eqs[0], "R1", Agent, Forwarder, Forwarder, at(20))
 	w.rightAction(release.ActionTransfer, eqs[1], "R1", Agent, Agent, Forwarder, at(21))
 	check("accepted and transferred")
-	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, Key: Key(eqs[3], "R1")}
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(eqs[3], "R1")}
 	w.accepted(CommandOp(Port, eqs[3], del, w.meta(Agent, at(22))))
 	w.rightAction(release.ActionDecline, eqs[6], "R1", Agent, Forwarder, Forwarder, at(23))
 	check("deleted and declined")
