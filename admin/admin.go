@@ -131,7 +131,7 @@ func (a *Admin) RotateIngestionID(ctx context.Context, companyID string) (string
 
 // PutTerminal creates or replaces a terminal of a port, run by a Terminal Operator.
 func (a *Admin) PutTerminal(ctx context.Context, t identity.Terminal) error {
-	t.PortLoCode, t.Code = strings.ToUpper(strings.TrimSpace(t.PortLoCode)), strings.TrimSpace(t.Code)
+	t.PortLoCode, t.Code = release.NormaliseCode(t.PortLoCode), strings.TrimSpace(t.Code)
 	if !portPattern.MatchString(t.PortLoCode) {
 		return invalid("portLoCode %q is not a UN/LOCODE", t.PortLoCode)
 	}

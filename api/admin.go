@@ -9,7 +9,6 @@ import (
 
 	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/identity"
-	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/service"
 )
 
@@ -32,9 +31,6 @@ func (a *API) benchIngest(w http.ResponseWriter, r *http.Request, c *service.Cal
 	if !a.bench {
 		return service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path)
 	}
-	if err := service.RequireRole(c, release.RoleShippingAgent); err != nil {
-		return err
-	}
 	if err := a.svc.CheckIngestionID(r.Context(), c, r.PathValue("ingestionId")); err != nil {
 		return err
 	}
@@ -42,7 +38,11 @@ func (a *API) benchIngest(w http.ResponseWriter, r *http.Request, c *service.Cal
 	if err != nil {
 		return err
 	}
-	if _, err := parseIngestion(raw); err != nil {
+	cmd, err := parseIngestion(raw)
+	if err != nil {
+		return err
+	}
+	if err := service.Authorize(c, cmd.Call()); err != nil {
 		return err
 	}
 	accepted(w, service.Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef(r)})

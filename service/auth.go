@@ -129,23 +129,28 @@ func (s *Service) PasswordToken(ctx context.Context, username, password string) 
 // dummyHash is checked against when the user does not exist.
 var dummyHash = identity.HashPassword("no such user")
 
-// RequireRole refuses a caller without role r, with the seed's 401 for a role that forbids the call.
-func RequireRole(c *Caller, r release.Role) error {
-	if !c.Company.HasRole(r) {
-		return Errorf(CodeUnauthorized, "Access denied: this call is available to the %s role only.", strings.ToLower(roleWords(r)))
-	}
-	return nil
-}
-
-func roleWords(r release.Role) string {
-	var b strings.Builder
-	for i, ch := range string(r) {
-		if i > 0 && ch >= 'A' && ch <= 'Z' {
-			b.WriteByte(' ')
+// Authorize is the door every call passes: it refuses a caller whose company holds none of the
+// roles the table of package release gives the call (release.MaySend), with the seed's 401 for a
+// role that forbids the call.
+func Authorize(c *Caller, call string) error {
+	if c != nil {
+		if p := c.Company.Party(); release.MaySend(&p, call) {
+			return nil
 		}
-		b.WriteRune(ch)
 	}
-	return b.String()
+	roles, _ := release.Senders(call)
+	words := make([]string, len(roles))
+	for i, r := range roles {
+		words[i] = release.RoleWords(r)
+	}
+	switch len(words) {
+	case 0:
+		return Errorf(CodeUnauthorized, "Access denied: this call is not available to your company.")
+	case 1:
+		return Errorf(CodeUnauthorized, "Access denied: this call is available to the %s role only.", words[0])
+	}
+	return Errorf(CodeUnauthorized, "Access denied: this call is available to the %s and %s roles only.",
+		strings.Join(words[:len(words)-1], ", "), words[len(words)-1])
 }
 
 // CheckIngestionID refuses an ingestion id that is not the caller company's.

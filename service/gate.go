@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
 )
 
@@ -35,7 +34,10 @@ type GateCheckQuestion struct {
 // GateCheck answers at once whether transportOperator (a NxtEntityId) may take the container out of
 // the caller's terminal now: the hot read path of a terminal gate. Only the terminal's operator asks.
 func (s *Service) GateCheck(ctx context.Context, caller *Caller, port, eq, terminalCode, transportOperator string, mot *release.MeansOfTransport) (GateCheck, error) {
-	port, eq = normalisePort(port), identity.NormaliseCode(eq)
+	if err := Authorize(caller, release.CallGateCheck); err != nil {
+		return GateCheck{}, err
+	}
+	port, eq = release.NormaliseCode(port), release.NormaliseCode(eq)
 	t := s.dir.Terminal(ctx, port, terminalCode)
 	if t == nil {
 		return GateCheck{}, FieldError("terminalCode", "'terminalCode' is not a terminal of port "+port+".")

@@ -12,7 +12,10 @@ import (
 // RightsList answers "Get list of Release Rights assigned to my company" asynchronously: one
 // page of the caller's rights, filtered, delivered as a notification to the caller only.
 func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f release.ListFilter, page, pageSize int, externalRef *string, body []byte) (Receipt, error) {
-	port = normalisePort(port)
+	if err := Authorize(caller, release.CallReleaseRightsList); err != nil {
+		return Receipt{}, err
+	}
+	port = release.NormaliseCode(port)
 	// A filter the store can select by whole is answered with the page the store cut (a page of a
 	// long list costs a page); any other filter reads the selection and the core filters it.
 	ix, whole := f.Index()
@@ -39,22 +42,12 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 			return release.Outcome{Notifications: []release.Notification{answer}}
 		},
 		Audit: store.Audit{PublicReferenceID: receipt.PublicReferenceID, CompanyID: caller.Company.NxtEntityID,
-			Action: "GetReleaseRightsList", Request: body, At: now},
+			Action: release.CallReleaseRightsList, Request: body, At: now},
 	}
 	if _, err := s.store.Apply(ctx, op); err != nil {
 		return Receipt{}, Internal(err)
 	}
 	return receipt, nil
-}
-
-func normalisePort(p string) string {
-	b := []byte(p)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
 
 // NotificationWindow is how far back the pull API reaches (Notification Service 2.0: 168 hours).
@@ -90,6 +83,9 @@ type PulledNotification struct {
 // Asking for a publicReferenceId whose notifications went to other companies only is refused
 // (403); nothing matching is CodeNoMatch (405), as the seed documents.
 func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f NotificationFilter) ([]PulledNotification, bool, error) {
+	if err := Authorize(caller, release.CallNotifications); err != nil {
+		return nil, false, err
+	}
 	me := caller.Company.NxtEntityID
 	if f.PublicReferenceID != "" {
 		receivers, err := s.store.NotificationReceivers(ctx, f.PublicReferenceID)

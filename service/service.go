@@ -64,10 +64,14 @@ func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, e
 	now := s.now().UTC()
 	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
 	ops := make([]store.Op, len(reqs))
+	for _, r := range reqs {
+		if err := Authorize(caller, r.Command.Call()); err != nil {
+			return Receipt{}, err
+		}
+	}
 	for i, r := range reqs {
-		port := identity.NormaliseCode(r.PortLoCode)
-		eq := identity.NormaliseCode(r.EquipmentNumber)
-		s.resolve(ctx, port, r.Command)
+		port, eq := release.NormaliseCode(r.PortLoCode), release.NormaliseCode(r.EquipmentNumber)
+		s.resolve(ctx, port, r.Command.Names())
 		meta := release.Meta{
 			Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef,
 			Sender: caller.Company.Party(), NewReleaseID: newID(), StrictCheckDigit: s.cfg.StrictCheckDigit,
@@ -88,27 +92,15 @@ func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, e
 	return receipt, nil
 }
 
-// resolve fills in the companies and the terminal a command names, from the registry.
-func (s *Service) resolve(ctx context.Context, port string, cmd release.Command) {
-	ref := func(r *release.PartyRef) {
+// resolve fills in the companies and the terminal a command names (release.Names), from the
+// registry.
+func (s *Service) resolve(ctx context.Context, port string, names release.Names) {
+	for _, r := range names.Parties {
 		if r.Given() {
 			r.Party = s.dir.Resolve(ctx, r.IdentificationType, r.IdentificationCode)
 		}
 	}
-	switch c := cmd.(type) {
-	case *release.Ingestion:
-		if c.TerminalCode != "" {
-			c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
-		}
-		ref(&c.Carrier)
-		ref(&c.ReleaseTo)
-	case *release.RightAction:
-		ref(&c.ReleaseFrom)
-		ref(&c.ReleaseTo)
-	case *release.TerminalEvent:
-		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
-	case *release.PickupValidation:
-		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
-		ref(&c.TransportOperator)
+	if t := names.Terminal; t != nil {
+		*t.Into = s.dir.Terminal(ctx, port, t.Code)
 	}
 }
