@@ -138,6 +138,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 
 	Registry
+	Idempotency
 	Close() error
 }
 
