@@ -133,9 +133,7 @@ func (a *API) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		if err := rt.handle(w, r, caller); err != nil {
-			fail(w, r, rt.style, err)
-		}
+		a.serve(w, r, rt, caller)
 	})
 }
 

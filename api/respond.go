@@ -32,6 +32,7 @@ var statusOf = map[service.Code]int{
 	service.CodeMethodNotAllowed: http.StatusMethodNotAllowed,
 	service.CodeNoMatch:          http.StatusMethodNotAllowed,
 	service.CodeConflict:         http.StatusConflict,
+	service.CodeUnprocessable:    http.StatusUnprocessableEntity,
 	service.CodeTooManyRequests:  http.StatusTooManyRequests,
 }
 

@@ -18,7 +18,8 @@ const (
 	CodeNotFound                     // no such resource (404)
 	CodeMethodNotAllowed             // the action may not carry what it carries (405)
 	CodeNoMatch                      // a search matched nothing (405 on the notification pull, as the seed says)
-	CodeConflict                     // would duplicate something unique (409)
+	CodeConflict                     // would duplicate something unique, or is under way (409)
+	CodeUnprocessable                // well-formed, but cannot be taken: an Idempotency-Key reused for another call (422)
 	CodeTooManyRequests              // rate limit (429)
 )
 

@@ -28,7 +28,7 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 		return Receipt{}, Internal(err)
 	}
 	now := s.now().UTC()
-	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
+	receipt := Receipt{PublicReferenceID: publicReferenceID(ctx), ExternalReferenceID: externalRef}
 	meta := release.Meta{Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef, Sender: caller.Company.Party()}
 	var answer release.Notification
 	if whole {

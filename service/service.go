@@ -62,7 +62,7 @@ type Request struct {
 // notifications, so nothing is lost if the process dies after answering.
 func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, externalRef *string) (Receipt, error) {
 	now := s.now().UTC()
-	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
+	receipt := Receipt{PublicReferenceID: publicReferenceID(ctx), ExternalReferenceID: externalRef}
 	ops := make([]store.Op, len(reqs))
 	for _, r := range reqs {
 		if err := Authorize(caller, r.Command.Call()); err != nil {
