@@ -42,6 +42,7 @@ type route struct {
 // API serves the platform over HTTP.
 type API struct {
 	svc        *service.Service
+	limiter    *RateLimiter
 	admin      *admin.Admin
 	adminToken string
 	bench      bool
@@ -50,9 +51,9 @@ type API struct {
 	openapi    []byte
 }
 
-// New builds the API on the service.
-func New(svc *service.Service) *API {
-	a := &API{svc: svc}
+// New builds the API on the service; limiter counts every authenticated call (nil: no limit).
+func New(svc *service.Service, limiter *RateLimiter) *API {
+	a := &API{svc: svc, limiter: limiter}
 	a.routes = append(a.table(), a.adminRoutes()...)
 	a.openapi = buildOpenAPI(a.routes)
 	return a

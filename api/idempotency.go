@@ -20,29 +20,6 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 // MaxIdempotencyKey bounds the key's length.
 const MaxIdempotencyKey = 255
 
-// mutating reports whether a method changes something: the calls an Idempotency-Key applies to.
-func mutating(method string) bool {
-	switch method {
-	case http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete:
-		return true
-	}
-	return false
-}
-
-// serve runs the route's handler for an authenticated caller; a mutating call that carries an
-// Idempotency-Key goes through serveIdempotent.
-func (a *API) serve(w http.ResponseWriter, r *http.Request, rt route, caller *service.Caller) {
-	if caller != nil && mutating(r.Method) {
-		if key, ok := r.Header[HeaderIdempotencyKey]; ok {
-			a.serveIdempotent(w, r, rt, caller, key)
-			return
-		}
-	}
-	if err := rt.handle(w, r, caller); err != nil {
-		fail(w, r, rt.style, err)
-	}
-}
-
 // serveIdempotent answers a retry with the first answer of its key, or runs the call and keeps
 // its answer. Answers that say nothing of the call (a fault of ours, a rate limit) are not kept:
 // a retry runs again.

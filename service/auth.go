@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/portlight/portlight/identity"
@@ -13,7 +12,7 @@ import (
 type Caller struct {
 	Company  *identity.Company
 	ClientID string
-	// Subscription is what the rate limit counts calls against: the subscription key (its hash)
+	// Subscription is what the rate limit (api.RateLimiter) counts calls against: the subscription key (its hash)
 	// when the call carried one, else the client.
 	Subscription string
 }
@@ -61,10 +60,6 @@ func (s *Service) Authenticate(ctx context.Context, bearer, subscriptionKey stri
 			return nil, Errorf(CodeUnauthorized, MsgInvalidSubscriptionKey)
 		}
 		caller.Subscription = "key:" + key.KeyHash
-	}
-	if ok, retry := s.Limiter.Allow(caller.Subscription, s.now()); !ok {
-		return nil, &Error{Code: CodeTooManyRequests, RetryAfter: retry,
-			Message: fmt.Sprintf("Rate limit is exceeded. Try again in %d seconds.", int(retry.Seconds()+0.999))}
 	}
 	return caller, nil
 }

@@ -105,11 +105,11 @@ func isoOrNull(t time.Time) *string {
 	return &s
 }
 
-func (s *Service) channels() (*delivery.Manager, error) {
-	if s.Channels == nil {
+func (s *Service) channelManager() (*delivery.Manager, error) {
+	if s.channels == nil {
 		return nil, Errorf(CodeNotFound, "Notification channels are not available on this node.")
 	}
-	return s.Channels, nil
+	return s.channels, nil
 }
 
 // channelError maps what the channel manager says to the service's codes.
@@ -130,7 +130,7 @@ func channelError(err error, channelID string) error {
 
 // CreateChannel creates a channel of the caller's company.
 func (s *Service) CreateChannel(ctx context.Context, c *Caller, spec delivery.Spec) (CreatedChannel, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return CreatedChannel{}, err
 	}
@@ -143,7 +143,7 @@ func (s *Service) CreateChannel(ctx context.Context, c *Caller, spec delivery.Sp
 
 // ChannelsOf lists the caller's channels.
 func (s *Service) ChannelsOf(ctx context.Context, c *Caller) ([]ChannelView, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +160,7 @@ func (s *Service) ChannelsOf(ctx context.Context, c *Caller) ([]ChannelView, err
 
 // Channel returns one of the caller's channels.
 func (s *Service) Channel(ctx context.Context, c *Caller, channelID string) (ChannelView, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return ChannelView{}, err
 	}
@@ -173,7 +173,7 @@ func (s *Service) Channel(ctx context.Context, c *Caller, channelID string) (Cha
 
 // UpdateChannel replaces one of the caller's channels.
 func (s *Service) UpdateChannel(ctx context.Context, c *Caller, channelID string, spec delivery.Spec) (ChannelView, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return ChannelView{}, err
 	}
@@ -186,7 +186,7 @@ func (s *Service) UpdateChannel(ctx context.Context, c *Caller, channelID string
 
 // DeleteChannel deletes one of the caller's channels and its deliveries.
 func (s *Service) DeleteChannel(ctx context.Context, c *Caller, channelID string) error {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return err
 	}
@@ -195,7 +195,7 @@ func (s *Service) DeleteChannel(ctx context.Context, c *Caller, channelID string
 
 // RotateChannelSecret gives one of the caller's channels a new signing secret.
 func (s *Service) RotateChannelSecret(ctx context.Context, c *Caller, channelID string) (RotatedSecret, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return RotatedSecret{}, err
 	}
@@ -208,7 +208,7 @@ func (s *Service) RotateChannelSecret(ctx context.Context, c *Caller, channelID 
 
 // ChannelDeliveries lists the recent deliveries of one of the caller's channels.
 func (s *Service) ChannelDeliveries(ctx context.Context, c *Caller, channelID string, f DeliveryFilter) (DeliveryList, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return DeliveryList{}, err
 	}
@@ -257,7 +257,7 @@ func (s *Service) ChannelDeliveries(ctx context.Context, c *Caller, channelID st
 
 // ReplayDelivery sends a dead letter of one of the caller's channels again.
 func (s *Service) ReplayDelivery(ctx context.Context, c *Caller, channelID, deliveryID string) (DeliveryView, error) {
-	m, err := s.channels()
+	m, err := s.channelManager()
 	if err != nil {
 		return DeliveryView{}, err
 	}

@@ -18,8 +18,6 @@ import (
 type Config struct {
 	// StrictCheckDigit refuses equipment numbers with a wrong ISO 6346 check digit (default: warn).
 	StrictCheckDigit bool
-	// RateLimit is the number of calls per minute each subscription may make; 0 means no limit.
-	RateLimit int
 }
 
 // Service is the platform behind the API.
@@ -29,16 +27,16 @@ type Service struct {
 	tokens *identity.Tokens
 	cfg    Config
 	now    func() time.Time
-	// Limiter counts calls per subscription; the server runs its flushes (RateLimiter.Run).
-	Limiter *RateLimiter
-	// Channels manages the companies' notification channels (channels.go); nil when the
-	// store has no outbox.
-	Channels *delivery.Manager
+	// channels manages the companies' notification channels (channels.go); nil when the node
+	// has none.
+	channels *delivery.Manager
 }
 
-// New builds the service. now is the clock (time.Now in production).
-func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, cfg Config, now func() time.Time) *Service {
-	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st)}
+// New builds the service on its collaborators: the store, the registry, the token keys and the
+// notification channels' manager (nil: the node has no notification channels). now is the clock
+// (time.Now in production).
+func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, channels *delivery.Manager, cfg Config, now func() time.Time) *Service {
+	return &Service{store: st, dir: dir, tokens: tokens, channels: channels, cfg: cfg, now: now}
 }
 
 // Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and
