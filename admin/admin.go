@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/internal/fault"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
@@ -37,15 +38,18 @@ func New(reg store.Registry, now func() time.Time, changed func(ctx context.Cont
 	return &Admin{reg: reg, now: now, changed: changed}
 }
 
-// ErrInvalid marks a request the operator must correct; ErrNotFound a missing record.
+// The admin's errors are the one vocabulary's (package fault), answered by the admin API like
+// any other call's: ErrInvalid marks a request the operator must correct, ErrNotFound a missing
+// record, ErrConflict a duplicate (the stores' own, passed on).
 var (
-	ErrInvalid  = errors.New("invalid")
-	ErrNotFound = store.ErrNotFound
-	ErrConflict = store.ErrConflict
+	ErrInvalid  = fault.ErrInvalid
+	ErrNotFound = fault.ErrNotFound
+	ErrConflict = fault.ErrConflict
 )
 
+// invalid is a request the operator must correct (a 400 naming the request).
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return fault.FieldError("request", fmt.Sprintf(format, args...))
 }
 
 var (

@@ -3,7 +3,6 @@ package api
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -96,24 +95,9 @@ func (a *API) checkOperator(r *http.Request) error {
 	return nil
 }
 
-// adminError maps the admin package's errors to the service's codes.
-func adminError(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, admin.ErrInvalid):
-		return service.FieldError("request", strings.TrimPrefix(err.Error(), "invalid: "))
-	case errors.Is(err, admin.ErrNotFound):
-		return service.Errorf(service.CodeNotFound, "%v", err)
-	case errors.Is(err, admin.ErrConflict):
-		return service.Errorf(service.CodeConflict, "%v", err)
-	}
-	return service.Internal(err)
-}
-
 func answer(w http.ResponseWriter, status int, v any, err error) error {
 	if err != nil {
-		return adminError(err)
+		return err // the admin's errors are fault's, mapped by fail
 	}
 	if status == http.StatusNoContent {
 		w.WriteHeader(status)

@@ -112,20 +112,18 @@ func (s *Service) channelManager() (*delivery.Manager, error) {
 	return s.channels, nil
 }
 
-// channelError maps what the channel manager says to the service's codes.
+// channelError says what the channel manager's errors (fault's, like every error) mean for the
+// caller: which channel was not found, which delivery may not be replayed.
 func channelError(err error, channelID string) error {
-	var inv *delivery.InvalidError
 	switch {
 	case err == nil:
 		return nil
-	case errors.As(err, &inv):
-		return FieldError(inv.Field, inv.Message)
 	case errors.Is(err, store.ErrNotFound):
 		return Errorf(CodeNotFound, "No notification channel %s.", channelID)
 	case errors.Is(err, store.ErrConflict):
 		return &Error{Code: CodeConflict, Message: "Only a dead delivery can be replayed.", Err: err}
 	}
-	return Internal(err)
+	return err
 }
 
 // CreateChannel creates a channel of the caller's company.
