@@ -123,11 +123,12 @@ func (a *API) getGateCheck(w http.ResponseWriter, r *http.Request, c *service.Ca
 	case q.Get("trainreference") != "":
 		mot = &release.MeansOfTransport{Type: release.TransportRail, Rail: &release.Rail{TrainReference: q.Get("trainreference")}}
 	}
-	check, err := a.svc.GateCheck(r.Context(), c, port, eq, terminal, operator, mot)
+	v, asked, err := a.svc.GateCheck(r.Context(), c, service.GateQuestion{PortLoCode: port, EquipmentNumber: eq,
+		TerminalCode: terminal, TransportOperator: operator, MeansOfTransport: mot})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, check)
+	writeJSON(w, http.StatusOK, gateCheckView(v, asked))
 	return nil
 }
 

@@ -56,7 +56,7 @@ const NotificationWindow = 168 * time.Hour
 // MaxPulledNotifications bounds one pull answer; narrower filters reach the rest.
 const MaxPulledNotifications = 10_000
 
-// NotificationFilter is the query of GET /certified-pickup/v1/notifications, already parsed.
+// NotificationFilter is the query of GET /certified-pickup/v1/notifications, as the API parsed it.
 type NotificationFilter struct {
 	Event             string
 	EquipmentNumber   string
@@ -66,23 +66,10 @@ type NotificationFilter struct {
 	From, To time.Time
 }
 
-// PulledNotification is one item of the pull answer.
-type PulledNotification struct {
-	NxtEntityID         string  `json:"nxtEntityId"`
-	EquipmentNumber     string  `json:"equipmentNumber"`
-	PublicReferenceID   string  `json:"publicReferenceId"`
-	ReleaseID           string  `json:"releaseId"`
-	ExternalReferenceID *string `json:"externalReferenceId"`
-	StoredOn            string  `json:"storedOn"`
-	Message             string  `json:"message"`
-	Type                string  `json:"type"`
-	Event               string  `json:"event"`
-}
-
 // PullNotifications returns the caller's own notifications of the last 168 hours that match f.
 // Asking for a publicReferenceId whose notifications went to other companies only is refused
 // (403); nothing matching is CodeNoMatch (405), as the seed documents.
-func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f NotificationFilter) ([]PulledNotification, bool, error) {
+func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f NotificationFilter) ([]store.StoredNotification, bool, error) {
 	if err := Authorize(caller, release.CallNotifications); err != nil {
 		return nil, false, err
 	}
@@ -118,13 +105,5 @@ func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f Notif
 	if truncated {
 		rows = rows[:MaxPulledNotifications]
 	}
-	out := make([]PulledNotification, len(rows))
-	for i, n := range rows {
-		out[i] = PulledNotification{
-			NxtEntityID: n.ReceiverID, EquipmentNumber: n.EquipmentNumber, PublicReferenceID: n.PublicReferenceID,
-			ReleaseID: n.ReleaseID, ExternalReferenceID: n.ExternalReferenceID,
-			StoredOn: n.StoredOn.UTC().Format(release.TimestampLayout), Message: string(n.Message), Type: n.Type, Event: n.Event,
-		}
-	}
-	return out, truncated, nil
+	return rows, truncated, nil
 }
