@@ -133,14 +133,19 @@ func Authorize(c *Caller, call string) error {
 			return nil
 		}
 	}
-	roles, _ := release.Senders(call)
+	roles, known := release.Senders(call)
+	if !known {
+		// Not a call anyone may send (an unknown actionType from a front end that did not check
+		// it, or the platform's own Expire): a request to correct, not a role to acquire.
+		return Errorf(CodeInvalid, "%s is not a call Portlight takes.", call)
+	}
 	words := make([]string, len(roles))
 	for i, r := range roles {
 		words[i] = release.RoleWords(r)
 	}
 	switch len(words) {
-	case 0:
-		return Errorf(CodeUnauthorized, "Access denied: this call is not available to your company.")
+	case 0: // any company: only a caller without a company gets here
+		return Errorf(CodeUnauthorized, "Access denied: this call needs a company's token.")
 	case 1:
 		return Errorf(CodeUnauthorized, "Access denied: this call is available to the %s role only.", words[0])
 	}
