@@ -45,7 +45,9 @@ func TestExecutePassesTheDoor(t *testing.T) {
 			Key:       release.Key{EquipmentNumber: eq, BillOfLadingNumbers: []string{"BL1"}, ReleaseIdentification: "R1"},
 			ReleaseTo: release.PartyRef{IdentificationType: "NxtEntityId", IdentificationCode: "NXT300000000001"}}
 	}
-	req := func(cmd release.Command) []Request { return []Request{{PortLoCode: "beanr ", EquipmentNumber: eq, Command: cmd}} }
+	req := func(cmd release.Command) []Request {
+		return []Request{{PortLoCode: "beanr ", EquipmentNumber: eq, Command: cmd}}
+	}
 	audit := func() int {
 		trail, err := st.AuditTrail(ctx, "", eq)
 		if err != nil {
