@@ -158,7 +158,7 @@ func (a *Admin) PutTerminal(ctx context.Context, t identity.Terminal) error {
 
 // DeleteTerminal removes a terminal.
 func (a *Admin) DeleteTerminal(ctx context.Context, port, code string) error {
-	return a.done(ctx, a.reg.DeleteTerminal(ctx, strings.ToUpper(port), code))
+	return a.done(ctx, a.reg.DeleteTerminal(ctx, release.NormaliseCode(port), code))
 }
 
 // Terminals lists every terminal.

@@ -44,7 +44,7 @@ func parseCustomsStatus(raw []byte, port, eq string) (*release.CustomsStatus, er
 		source = s
 	}
 	return &release.CustomsStatus{
-		PortLoCode: strings.ToUpper(port), EquipmentNumber: eq, Status: status, Progress: progress,
+		PortLoCode: release.NormaliseCode(port), EquipmentNumber: eq, Status: status, Progress: progress,
 		BillOfLadingNumbers: b.BillOfLadingNumbers, Source: source, EventDateTimeUtc: b.EventDateTimeUtc.t,
 	}, nil
 }

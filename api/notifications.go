@@ -66,7 +66,7 @@ func notificationFilter(q map[string][]string) (service.NotificationFilter, erro
 		return ""
 	}
 	f := service.NotificationFilter{
-		Event: get("notificationevent"), EquipmentNumber: strings.ToUpper(get("equipmentnumber")),
+		Event: get("notificationevent"), EquipmentNumber: release.NormaliseCode(get("equipmentnumber")),
 		PublicReferenceID: get("publicreferenceid"), ReleaseID: get("releaseid"),
 	}
 	storedOn, from, to := get("storedon"), get("timewindowfrom"), get("timewindowto")

@@ -33,7 +33,7 @@ func parseTerminalEvent(raw []byte, port, eq string) (*release.TerminalEvent, er
 		return nil, service.FieldError("terminalCode", "The field 'terminalCode' is required.")
 	}
 	return &release.TerminalEvent{
-		ActionType: action, PortLoCode: strings.ToUpper(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
+		ActionType: action, PortLoCode: release.NormaliseCode(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
 		StayNumber: strings.TrimSpace(b.StayNumber), BillOfLadingNumbers: b.BillOfLadingNumbers,
 		ReleaseIdentification: strings.TrimSpace(b.ReleaseIdentification), EventDateTimeUtc: b.EventDateTimeUtc.t, Reason: b.Reason,
 	}, nil
@@ -90,7 +90,7 @@ func parseValidation(raw []byte, port, eq string) (*release.PickupValidation, er
 		return nil, service.Errorf(service.CodeInvalid, "Missing required field(s): %s", strings.Join(missing, ", "))
 	}
 	return &release.PickupValidation{
-		PortLoCode: strings.ToUpper(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
+		PortLoCode: release.NormaliseCode(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
 		TransportOperator: ref(b.TransportOperator), MeansOfTransport: b.MeansOfTransport,
 	}, nil
 }
@@ -177,7 +177,7 @@ func parsePickup(raw []byte, port, eq string) (*release.PickupAction, error) {
 		}
 	}
 	return &release.PickupAction{
-		ActionType: action, PortLoCode: strings.ToUpper(port),
+		ActionType: action, PortLoCode: release.NormaliseCode(port),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode), MeansOfTransport: b.MeansOfTransport,
 	}, nil
