@@ -1,7 +1,9 @@
-// Package service is the application layer between the HTTP API and the rest: it authenticates
-// callers, resolves the companies and terminals a request names, hands commands to the store's
-// write path with the pure rules of package release, and answers queries. It holds no rules of
-// its own beyond who may call what.
+// Package service is the application layer, the one door every front end (the HTTP API today, a
+// console and an EDIFACT gateway next) passes: it authenticates callers, lets a call through only
+// if the senders table of package release gives the caller's company a role for it (Authorize),
+// resolves the companies and terminals a command names (release.Command.Names), hands commands to
+// the store's write path with the pure rules of package release, and answers queries with the
+// core's and the stores' values (the JSON views are the API's). It holds no rules of its own.
 package service
 
 import (
