@@ -11,19 +11,6 @@ import (
 	"github.com/portlight/portlight/service"
 )
 
-// WithAdmin turns on the admin API (/admin/v1/...) for callers presenting token as their bearer
-// token. Without it the admin routes answer 401.
-func (a *API) WithAdmin(adm *admin.Admin, token string) *API {
-	a.admin, a.adminToken = adm, token
-	return a
-}
-
-// WithBenchEndpoints turns on the benchmark ceiling route (--bench-endpoints).
-func (a *API) WithBenchEndpoints(on bool) *API {
-	a.bench = on
-	return a
-}
-
 // benchIngest is the HTTP ceiling of `portlight bench`: the ingestion call's authentication,
 // checks and decoding, answered 202 without touching the store. Off unless --bench-endpoints.
 func (a *API) benchIngest(w http.ResponseWriter, r *http.Request, c *service.Caller) error {

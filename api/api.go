@@ -46,14 +46,28 @@ type API struct {
 	admin      *admin.Admin
 	adminToken string
 	bench      bool
-	metrics    http.Handler // GET /metrics (WithMetrics)
+	metrics    http.Handler // GET /metrics
 	routes     []route
 	openapi    []byte
 }
 
-// New builds the API on the service; limiter counts every authenticated call (nil: no limit).
-func New(svc *service.Service, limiter *RateLimiter) *API {
-	a := &API{svc: svc, limiter: limiter}
+// Options are the API's collaborators besides the service, all optional.
+type Options struct {
+	// Limiter counts every authenticated call (nil: no limit).
+	Limiter *RateLimiter
+	// Admin turns on the admin API (/admin/v1/...) for callers presenting AdminToken as their
+	// bearer token; without both the admin routes answer 401.
+	Admin      *admin.Admin
+	AdminToken string
+	// BenchEndpoints turns on the benchmark ceiling route (--bench-endpoints).
+	BenchEndpoints bool
+	// Metrics (the Prometheus handler) is served on GET /metrics; nil: /metrics is 404.
+	Metrics http.Handler
+}
+
+// New builds the API on the service and its other collaborators.
+func New(svc *service.Service, o Options) *API {
+	a := &API{svc: svc, limiter: o.Limiter, admin: o.Admin, adminToken: o.AdminToken, bench: o.BenchEndpoints, metrics: o.Metrics}
 	a.routes = append(a.table(), a.adminRoutes()...)
 	a.openapi = buildOpenAPI(a.routes)
 	return a

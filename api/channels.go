@@ -16,12 +16,6 @@ import (
 // The notification channels of the caller's company (synchronous; SPEC.md "Portlight's own
 // endpoints") and the operator's /metrics.
 
-// WithMetrics serves h (the Prometheus handler) on GET /metrics; without it /metrics is 404.
-func (a *API) WithMetrics(h http.Handler) *API {
-	a.metrics = h
-	return a
-}
-
 func (a *API) getMetrics(w http.ResponseWriter, r *http.Request, _ *service.Caller) error {
 	if a.metrics == nil {
 		return service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path)

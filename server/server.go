@@ -109,7 +109,8 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		return fmt.Errorf("start webhook delivery: %w", err)
 	}
 	s.http = &http.Server{
-		Handler:           api.New(svc, limiter).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler(),
+		Handler: api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
+			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
