@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/portlight/portlight/admin"
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/service"
 )
 
@@ -47,6 +48,7 @@ type API struct {
 	adminToken string
 	bench      bool
 	metrics    http.Handler // GET /metrics
+	sealer     *delivery.Sealer
 	routes     []route
 	openapi    []byte
 }
@@ -63,11 +65,14 @@ type Options struct {
 	BenchEndpoints bool
 	// Metrics (the Prometheus handler) is served on GET /metrics; nil: /metrics is 404.
 	Metrics http.Handler
+	// Sealer seals the answers kept for Idempotency-Key retries (a new channel's secret is in
+	// one); nil keeps them in clear.
+	Sealer *delivery.Sealer
 }
 
 // New builds the API on the service and its other collaborators.
 func New(svc *service.Service, o Options) *API {
-	a := &API{svc: svc, limiter: o.Limiter, admin: o.Admin, adminToken: o.AdminToken, bench: o.BenchEndpoints, metrics: o.Metrics}
+	a := &API{svc: svc, limiter: o.Limiter, admin: o.Admin, adminToken: o.AdminToken, bench: o.BenchEndpoints, metrics: o.Metrics, sealer: o.Sealer}
 	a.routes = append(a.table(), a.adminRoutes()...)
 	a.openapi = buildOpenAPI(a.routes)
 	return a

@@ -21,7 +21,7 @@ const HeaderIdempotencyKey = "Idempotency-Key"
 const MaxIdempotencyKey = 255
 
 // serveIdempotent answers a retry with the first answer of its key, or runs the call and keeps
-// its answer. Answers that say nothing of the call (a fault of ours, a rate limit) are not kept:
+// its answer, sealed (a new channel's answer holds its signing secret, shown once). Answers that say nothing of the call (a fault of ours, a rate limit) are not kept:
 // a retry runs again.
 func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, rt route, caller *service.Caller, values []string) {
 	if len(values) != 1 || !validIdempotencyKey(values[0]) {
@@ -42,7 +42,12 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, rt route, 
 		fail(w, r, rt.style, err)
 		return
 	case stored != nil:
-		replay(w, stored)
+		body, err := a.sealer.Open(string(stored.Body), sealedFor(caller, key))
+		if err != nil {
+			fail(w, r, rt.style, err)
+			return
+		}
+		replay(w, stored.Status, stored.Header, body)
 		return
 	}
 	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
@@ -61,7 +66,8 @@ func (a *API) serveIdempotent(w http.ResponseWriter, r *http.Request, rt route, 
 	if rec.status >= http.StatusInternalServerError || rec.status == http.StatusTooManyRequests {
 		err = a.svc.Abandon(ctx, call)
 	} else {
-		err = a.svc.Answer(ctx, call, rec.status, keptHeader(rec.Header()), rec.body.Bytes())
+		sealed := a.sealer.Seal(rec.body.Bytes(), sealedFor(caller, key))
+		err = a.svc.Answer(ctx, call, rec.status, keptHeader(rec.Header()), []byte(sealed))
 	}
 	if err != nil {
 		slog.Error("idempotency key not recorded", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -101,17 +107,23 @@ func keptHeader(h http.Header) []byte {
 	return b
 }
 
-// replay writes a stored answer again, saying that it is one (Idempotent-Replayed: true).
-func replay(w http.ResponseWriter, a *service.StoredAnswer) {
+// sealedFor is what a kept answer is sealed for: its company and key, so that it opens for no
+// other.
+func sealedFor(c *service.Caller, key string) string {
+	return "idempotency-key:" + c.Company.NxtEntityID + "/" + key
+}
+
+// replay writes a kept answer again, saying that it is one (Idempotent-Replayed: true).
+func replay(w http.ResponseWriter, status int, header, body []byte) {
 	var h http.Header
-	if json.Unmarshal(a.Header, &h) == nil {
+	if json.Unmarshal(header, &h) == nil {
 		for name, v := range h {
 			w.Header()[name] = v
 		}
 	}
 	w.Header().Set("Idempotent-Replayed", "true")
-	w.WriteHeader(a.Status)
-	_, _ = w.Write(a.Body)
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
 }
 
 // recorder passes an answer through and keeps a copy of it.

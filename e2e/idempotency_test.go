@@ -7,8 +7,10 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/portlight/portlight/client"
+	"github.com/portlight/portlight/store"
 )
 
 // answer is one HTTP answer, whole.
@@ -131,6 +133,26 @@ func TestIdempotencyKey(t *testing.T) {
 	}
 	if got := auditCount(t, n, eq3); got != 1 {
 		t.Errorf("concurrent calls with one key: %d commands applied, want 1", got)
+	}
+
+	// A new channel's answer (its signing secret, shown once) is replayed whole, and kept sealed.
+	hook := map[string]any{"name": "idempotent", "url": "http://127.0.0.1:9/hook"}
+	channels := "/certified-pickup/v1/notification-channels"
+	created := sendWithKey(t, n.creds.BaseURL, sa1, "POST", channels, "channel-"+eq, hook)
+	createdAgain := sendWithKey(t, n.creds.BaseURL, sa1, "POST", channels, "channel-"+eq, hook)
+	var ch struct{ Secret string }
+	if err := json.Unmarshal([]byte(created.body), &ch); err != nil || created.status != 201 || ch.Secret == "" {
+		t.Fatalf("create a channel: %+v", created)
+	}
+	if createdAgain.status != 201 || createdAgain.body != created.body {
+		t.Errorf("a channel's retry: %+v, want %+v", createdAgain, created)
+	}
+	st := n.openStore(t)
+	kept, _, err := st.ClaimIdempotencyKey(bg(), store.IdempotentCall{CompanyID: SA1, Key: "channel-" + eq, Fingerprint: "look",
+		PublicReferenceID: "look", CreatedAt: time.Now(), LeasedUntil: time.Now()})
+	st.Close()
+	if err != nil || kept.Status != 201 || bytes.Contains(kept.Body, []byte(ch.Secret)) {
+		t.Errorf("the kept answer of a new channel: status %d, holds the secret in clear: %v (%v)", kept.Status, bytes.Contains(kept.Body, []byte(ch.Secret)), err)
 	}
 
 	// The key outlives the node.

@@ -110,7 +110,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	}
 	s.http = &http.Server{
 		Handler: api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
-			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics}).Handler(),
+			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
