@@ -68,8 +68,8 @@ func (a *API) getCustomsStatus(w http.ResponseWriter, r *http.Request, c *servic
 	return nil
 }
 
-// customsViewBody is the synchronous CCRM answer: the customs status of a container and its colour.
-type customsViewBody struct {
+// CustomsView is the synchronous CCRM answer: the customs status of a container and its colour.
+type CustomsView struct {
 	PortLoCode      string               `json:"portLoCode"`
 	EquipmentNumber string               `json:"equipmentNumber"`
 	Status          string               `json:"status"`
@@ -77,11 +77,11 @@ type customsViewBody struct {
 	Progress        string               `json:"customsProgress"`
 	Source          *string              `json:"source"`
 	UpdatedOn       *string              `json:"updatedOn"`
-	Releases        []customsReleaseBody `json:"releases"`
+	Releases        []CustomsReleaseView `json:"releases"`
 }
 
-// customsReleaseBody is one release of the container with its customs lights.
-type customsReleaseBody struct {
+// CustomsReleaseView is one release of the container with its customs lights.
+type CustomsReleaseView struct {
 	ReleaseID           string         `json:"releaseId"`
 	BillOfLadingNumbers []string       `json:"billOfLadingNumbers"`
 	Status              string         `json:"status"`
@@ -90,9 +90,9 @@ type customsReleaseBody struct {
 }
 
 // customsView renders what the core read of a container's customs status.
-func customsView(port, eq string, c release.CustomsReading) customsViewBody {
-	v := customsViewBody{PortLoCode: port, EquipmentNumber: eq, Status: c.Status, Colour: c.Colour, Progress: c.Progress,
-		Releases: make([]customsReleaseBody, len(c.Releases))}
+func customsView(port, eq string, c release.CustomsReading) CustomsView {
+	v := CustomsView{PortLoCode: port, EquipmentNumber: eq, Status: c.Status, Colour: c.Colour, Progress: c.Progress,
+		Releases: make([]CustomsReleaseView, len(c.Releases))}
 	if c.Source != "" {
 		v.Source = &c.Source
 	}
@@ -101,7 +101,7 @@ func customsView(port, eq string, c release.CustomsReading) customsViewBody {
 		v.UpdatedOn = &at
 	}
 	for i, r := range c.Releases {
-		v.Releases[i] = customsReleaseBody{ReleaseID: r.ReleaseID, BillOfLadingNumbers: r.BillOfLadingNumbers,
+		v.Releases[i] = CustomsReleaseView{ReleaseID: r.ReleaseID, BillOfLadingNumbers: r.BillOfLadingNumbers,
 			Status: r.Status, Colour: r.Colour, Progress: r.Progress}
 	}
 	return v

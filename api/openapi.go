@@ -100,7 +100,7 @@ var (
 	docCustomsGet = doc{
 		summary: "CCRM GET: customs status of a container", tag: "Customs",
 		description: "Synchronous, for parties entitled to the container; metered per container per company per month.",
-		status:      200, answer: customsViewBody{},
+		status:      200, answer: CustomsView{},
 	}
 	docDiscovery = doc{summary: "OpenID Connect discovery", tag: "Access", status: 200, answer: service.Discovery{}}
 	docJWKS      = doc{summary: "The public keys that verify access tokens", tag: "Access", status: 200, answer: map[string]any{}}
