@@ -16,6 +16,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/internal/fault"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
@@ -24,24 +25,31 @@ import (
 type Admin struct {
 	reg store.Registry
 	now func() time.Time
-	// Changed is called after every change, so that a node can reload its registry at once.
-	Changed func(ctx context.Context)
+	// changed is called after every change, so that a node can reload its registry at once.
+	changed func(ctx context.Context)
 }
 
-// New returns the registry's administration.
-func New(reg store.Registry, now func() time.Time) *Admin {
-	return &Admin{reg: reg, now: now, Changed: func(context.Context) {}}
+// New returns the registry's administration. changed, when not nil, is called after every
+// change, so that a node can reload its registry at once.
+func New(reg store.Registry, now func() time.Time, changed func(ctx context.Context)) *Admin {
+	if changed == nil {
+		changed = func(context.Context) {}
+	}
+	return &Admin{reg: reg, now: now, changed: changed}
 }
 
-// ErrInvalid marks a request the operator must correct; ErrNotFound a missing record.
+// The admin's errors are the one vocabulary's (package fault), answered by the admin API like
+// any other call's: ErrInvalid marks a request the operator must correct, ErrNotFound a missing
+// record, ErrConflict a duplicate (the stores' own, passed on).
 var (
-	ErrInvalid  = errors.New("invalid")
-	ErrNotFound = store.ErrNotFound
-	ErrConflict = store.ErrConflict
+	ErrInvalid  = fault.ErrInvalid
+	ErrNotFound = fault.ErrNotFound
+	ErrConflict = fault.ErrConflict
 )
 
+// invalid is a request the operator must correct (a 400 naming the request).
 func invalid(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrInvalid, fmt.Sprintf(format, args...))
+	return fault.FieldError("request", fmt.Sprintf(format, args...))
 }
 
 var (
@@ -50,9 +58,9 @@ var (
 	terminalPattern    = regexp.MustCompile(`^[A-Za-z0-9]{1,16}$`)
 )
 
-func (a *Admin) changed(ctx context.Context, err error) error {
+func (a *Admin) done(ctx context.Context, err error) error {
 	if err == nil {
-		a.Changed(ctx)
+		a.changed(ctx)
 	}
 	return err
 }
@@ -116,7 +124,7 @@ func (a *Admin) PutCompany(ctx context.Context, c identity.Company) (identity.Co
 	default:
 		return c, err
 	}
-	return c, a.changed(ctx, a.reg.PutCompany(ctx, c))
+	return c, a.done(ctx, a.reg.PutCompany(ctx, c))
 }
 
 // RotateIngestionID gives a company a new ingestion id; the old one stops working at once.
@@ -126,12 +134,12 @@ func (a *Admin) RotateIngestionID(ctx context.Context, companyID string) (string
 		return "", err
 	}
 	c.IngestionID = uuid.NewString()
-	return c.IngestionID, a.changed(ctx, a.reg.PutCompany(ctx, c))
+	return c.IngestionID, a.done(ctx, a.reg.PutCompany(ctx, c))
 }
 
 // PutTerminal creates or replaces a terminal of a port, run by a Terminal Operator.
 func (a *Admin) PutTerminal(ctx context.Context, t identity.Terminal) error {
-	t.PortLoCode, t.Code = strings.ToUpper(strings.TrimSpace(t.PortLoCode)), strings.TrimSpace(t.Code)
+	t.PortLoCode, t.Code = release.NormaliseCode(t.PortLoCode), strings.TrimSpace(t.Code)
 	if !portPattern.MatchString(t.PortLoCode) {
 		return invalid("portLoCode %q is not a UN/LOCODE", t.PortLoCode)
 	}
@@ -145,12 +153,12 @@ func (a *Admin) PutTerminal(ctx context.Context, t identity.Terminal) error {
 	if !op.HasRole(release.RoleTerminalOperator) {
 		return invalid("company %s is not a Terminal Operator", op.NxtEntityID)
 	}
-	return a.changed(ctx, a.reg.PutTerminal(ctx, t))
+	return a.done(ctx, a.reg.PutTerminal(ctx, t))
 }
 
 // DeleteTerminal removes a terminal.
 func (a *Admin) DeleteTerminal(ctx context.Context, port, code string) error {
-	return a.changed(ctx, a.reg.DeleteTerminal(ctx, strings.ToUpper(port), code))
+	return a.done(ctx, a.reg.DeleteTerminal(ctx, release.NormaliseCode(port), code))
 }
 
 // Terminals lists every terminal.

@@ -19,7 +19,7 @@ func newAdmin(t *testing.T) *Admin {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	return New(st, func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) })
+	return New(st, func() time.Time { return time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC) }, nil)
 }
 
 func TestCompaniesAndTerminals(t *testing.T) {

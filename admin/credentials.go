@@ -24,7 +24,7 @@ func (a *Admin) CreateClient(ctx context.Context, companyID, name string) (NewCl
 	secret := identity.NewSecret()
 	c := identity.Client{ClientID: "client-" + uuid.NewString(), CompanyID: companyID, Name: strings.TrimSpace(name),
 		SecretHash: identity.HashSecret(secret), CreatedAt: a.now().UTC()}
-	return NewClient{Client: c, ClientSecret: secret}, a.changed(ctx, a.reg.CreateClient(ctx, c))
+	return NewClient{Client: c, ClientSecret: secret}, a.done(ctx, a.reg.CreateClient(ctx, c))
 }
 
 // Clients lists a company's clients (all companies' with an empty id).
@@ -35,7 +35,7 @@ func (a *Admin) Clients(ctx context.Context, companyID string) ([]identity.Clien
 
 // RevokeClient stops a client at once: its tokens no longer work.
 func (a *Admin) RevokeClient(ctx context.Context, clientID string) error {
-	return a.changed(ctx, a.reg.RevokeClient(ctx, clientID, a.now().UTC()))
+	return a.done(ctx, a.reg.RevokeClient(ctx, clientID, a.now().UTC()))
 }
 
 // KeyID is how a subscription key is named once made: the start of its hash, never the key.
@@ -61,7 +61,7 @@ func (a *Admin) CreateSubscriptionKey(ctx context.Context, companyID, name strin
 	key := identity.NewSecret()
 	k := identity.SubscriptionKey{KeyHash: identity.HashSecret(key), CompanyID: companyID, Name: strings.TrimSpace(name), CreatedAt: a.now().UTC()}
 	view := SubscriptionKeyView{KeyID: KeyID(k), SubscriptionKey: k}
-	return NewSubscriptionKey{SubscriptionKeyView: view, SubscriptionKey: key}, a.changed(ctx, a.reg.CreateSubscriptionKey(ctx, k))
+	return NewSubscriptionKey{SubscriptionKeyView: view, SubscriptionKey: key}, a.done(ctx, a.reg.CreateSubscriptionKey(ctx, k))
 }
 
 // SubscriptionKeys lists a company's keys (every company's with an empty id).
@@ -83,7 +83,7 @@ func (a *Admin) RevokeSubscriptionKey(ctx context.Context, keyID string) error {
 	}
 	for _, k := range keys {
 		if k.KeyID == keyID {
-			return a.changed(ctx, a.reg.RevokeSubscriptionKey(ctx, k.KeyHash, a.now().UTC()))
+			return a.done(ctx, a.reg.RevokeSubscriptionKey(ctx, k.KeyHash, a.now().UTC()))
 		}
 	}
 	return fmt.Errorf("subscription key %s: %w", keyID, ErrNotFound)
@@ -112,7 +112,7 @@ func (a *Admin) CreateUser(ctx context.Context, companyID, username, password st
 		return NewUser{}, invalid("a password has at least 12 characters")
 	}
 	u := identity.User{Username: username, CompanyID: companyID, PasswordHash: identity.HashPassword(password), CreatedAt: a.now().UTC()}
-	return NewUser{User: u, Password: shown}, a.changed(ctx, a.reg.CreateUser(ctx, u))
+	return NewUser{User: u, Password: shown}, a.done(ctx, a.reg.CreateUser(ctx, u))
 }
 
 // Users lists a company's users (every company's with an empty id).
@@ -123,7 +123,7 @@ func (a *Admin) Users(ctx context.Context, companyID string) ([]identity.User, e
 
 // RevokeUser stops a user at once.
 func (a *Admin) RevokeUser(ctx context.Context, username string) error {
-	return a.changed(ctx, a.reg.RevokeUser(ctx, username, a.now().UTC()))
+	return a.done(ctx, a.reg.RevokeUser(ctx, username, a.now().UTC()))
 }
 
 // SigningKeys lists the token signing keys (never their private part).
@@ -138,7 +138,7 @@ func (a *Admin) RotateSigningKey(ctx context.Context) (identity.SigningKey, erro
 	if err != nil {
 		return k, err
 	}
-	return k, a.changed(ctx, a.reg.AddSigningKey(ctx, k))
+	return k, a.done(ctx, a.reg.AddSigningKey(ctx, k))
 }
 
 // RetireSigningKey stops a key from verifying; the last active key cannot be retired.
@@ -157,7 +157,7 @@ func (a *Admin) RetireSigningKey(ctx context.Context, keyID string) error {
 	if found && active == 1 {
 		return invalid("signing key %s is the only active key: rotate first", keyID)
 	}
-	return a.changed(ctx, a.reg.RetireSigningKey(ctx, keyID, a.now().UTC()))
+	return a.done(ctx, a.reg.RetireSigningKey(ctx, keyID, a.now().UTC()))
 }
 
 func filter[T any](all []T, err error, keep func(T) bool) ([]T, error) {

@@ -3,37 +3,19 @@ package api
 import (
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/identity"
-	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/service"
 )
-
-// WithAdmin turns on the admin API (/admin/v1/...) for callers presenting token as their bearer
-// token. Without it the admin routes answer 401.
-func (a *API) WithAdmin(adm *admin.Admin, token string) *API {
-	a.admin, a.adminToken = adm, token
-	return a
-}
-
-// WithBenchEndpoints turns on the benchmark ceiling route (--bench-endpoints).
-func (a *API) WithBenchEndpoints(on bool) *API {
-	a.bench = on
-	return a
-}
 
 // benchIngest is the HTTP ceiling of `portlight bench`: the ingestion call's authentication,
 // checks and decoding, answered 202 without touching the store. Off unless --bench-endpoints.
 func (a *API) benchIngest(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
 	if !a.bench {
 		return service.Errorf(service.CodeNotFound, "No endpoint %s %s.", r.Method, r.URL.Path)
-	}
-	if err := service.RequireRole(c, release.RoleShippingAgent); err != nil {
-		return err
 	}
 	if err := a.svc.CheckIngestionID(r.Context(), c, r.PathValue("ingestionId")); err != nil {
 		return err
@@ -42,7 +24,11 @@ func (a *API) benchIngest(w http.ResponseWriter, r *http.Request, c *service.Cal
 	if err != nil {
 		return err
 	}
-	if _, err := parseIngestion(raw); err != nil {
+	cmd, err := parseIngestion(raw)
+	if err != nil {
+		return err
+	}
+	if err := service.Authorize(c, cmd.Call()); err != nil {
 		return err
 	}
 	accepted(w, service.Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef(r)})
@@ -96,24 +82,9 @@ func (a *API) checkOperator(r *http.Request) error {
 	return nil
 }
 
-// adminError maps the admin package's errors to the service's codes.
-func adminError(err error) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, admin.ErrInvalid):
-		return service.FieldError("request", strings.TrimPrefix(err.Error(), "invalid: "))
-	case errors.Is(err, admin.ErrNotFound):
-		return service.Errorf(service.CodeNotFound, "%v", err)
-	case errors.Is(err, admin.ErrConflict):
-		return service.Errorf(service.CodeConflict, "%v", err)
-	}
-	return service.Internal(err)
-}
-
 func answer(w http.ResponseWriter, status int, v any, err error) error {
 	if err != nil {
-		return adminError(err)
+		return err // the admin's errors are fault's, mapped by fail
 	}
 	if status == http.StatusNoContent {
 		w.WriteHeader(status)

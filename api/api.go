@@ -15,6 +15,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/portlight/portlight/admin"
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/edi"
 	"github.com/portlight/portlight/service"
 )
@@ -44,18 +45,38 @@ type route struct {
 // API serves the platform over HTTP.
 type API struct {
 	svc        *service.Service
+	limiter    *RateLimiter
 	admin      *admin.Admin
 	adminToken string
 	bench      bool
-	metrics    http.Handler // GET /metrics (WithMetrics)
+	metrics    http.Handler // GET /metrics
+	sealer     *delivery.Sealer
 	routes     []route
 	openapi    []byte
 	edi        *edi.Gateway
 }
 
-// New builds the API on the service.
-func New(svc *service.Service) *API {
-	a := &API{svc: svc, edi: edi.NewGateway(svc, time.Now)}
+// Options are the API's collaborators besides the service, all optional.
+type Options struct {
+	// Limiter counts every authenticated call (nil: no limit).
+	Limiter *RateLimiter
+	// Admin turns on the admin API (/admin/v1/...) for callers presenting AdminToken as their
+	// bearer token; without both the admin routes answer 401.
+	Admin      *admin.Admin
+	AdminToken string
+	// BenchEndpoints turns on the benchmark ceiling route (--bench-endpoints).
+	BenchEndpoints bool
+	// Metrics (the Prometheus handler) is served on GET /metrics; nil: /metrics is 404.
+	Metrics http.Handler
+	// Sealer seals the answers kept for Idempotency-Key retries (a new channel's secret is in
+	// one); nil keeps them in clear.
+	Sealer *delivery.Sealer
+}
+
+// New builds the API on the service and its other collaborators.
+func New(svc *service.Service, o Options) *API {
+	a := &API{svc: svc, limiter: o.Limiter, admin: o.Admin, adminToken: o.AdminToken, bench: o.BenchEndpoints, metrics: o.Metrics, sealer: o.Sealer,
+		edi: edi.NewGateway(svc, time.Now)}
 	a.routes = append(a.table(), a.adminRoutes()...)
 	a.openapi = buildOpenAPI(a.routes)
 	return a
@@ -158,9 +179,7 @@ func (a *API) wrap(rt route) http.Handler {
 				return
 			}
 		}
-		if err := rt.handle(w, r, caller); err != nil {
-			fail(w, r, rt.style, err)
-		}
+		a.serve(w, r, rt, caller)
 	})
 }
 

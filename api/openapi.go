@@ -77,13 +77,13 @@ var (
 		summary: "Notification Service 2.0: pull my notifications", tag: "Notifications",
 		description: "Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.",
 		query:       []string{"notificationEvent", "equipmentNumber", "publicReferenceId", "releaseId", "storedOn", "timeWindowFrom", "timeWindowTo"},
-		status:      200, answer: []service.PulledNotification{},
+		status:      200, answer: []PulledNotification{},
 	}
 	docEntities = doc{
 		summary: "Company Registry", tag: "Generic Services",
 		description: "Synchronous. Filters are AND-combined; at least one is required.",
 		query:       []string{"EORI", "DUNS", "VAT", "NxtEntityId", "entityName", "apcsCode", "page", "pageSize"},
-		status:      200, answer: service.EntitySearch{},
+		status:      200, answer: EntitySearch{},
 	}
 	docTerminalEvent = doc{
 		summary: "Report a terminal event", tag: "Terminal Operator",
@@ -98,7 +98,7 @@ var (
 	docGateCheck = doc{
 		summary: "Gate check", tag: "Terminal Operator",
 		description: "Synchronous: may the transport operator (NxtEntityId) take the container out now? licensePlate, eniNumber or trainReference, when given, must match the Pick-up Right.",
-		query:       []string{"terminalCode", "transportOperator", "licensePlate", "eniNumber", "trainReference"}, status: 200, answer: service.GateCheck{},
+		query:       []string{"terminalCode", "transportOperator", "licensePlate", "eniNumber", "trainReference"}, status: 200, answer: GateCheck{},
 	}
 	docPickup = doc{
 		summary: "Assign, update or revoke the Pick-up Right", tag: "Transport Operator",
@@ -113,7 +113,7 @@ var (
 	docCustomsGet = doc{
 		summary: "CCRM GET: customs status of a container", tag: "Customs",
 		description: "Synchronous, for parties entitled to the container; metered per container per company per month.",
-		status:      200, answer: service.CustomsView{},
+		status:      200, answer: CustomsView{},
 	}
 	docDiscovery = doc{summary: "OpenID Connect discovery", tag: "Access", status: 200, answer: service.Discovery{}}
 	docJWKS      = doc{summary: "The public keys that verify access tokens", tag: "Access", status: 200, answer: map[string]any{}}
@@ -130,7 +130,7 @@ var (
 var (
 	docChannels = doc{summary: "List my notification channels", tag: "Notification Channels",
 		description: "Synchronous. The caller's company's webhooks, without their credentials.",
-		status:      200, answer: []service.ChannelView{}}
+		status:      200, answer: []ChannelView{}}
 	docCreateChannel = doc{summary: "Create a notification channel", tag: "Notification Channels",
 		description: "Synchronous. Notifications for the caller's company (of the listed types; none listed: all) are POSTed to url as they are committed: " +
 			"at least once, in order per container, retried with back-off for 24 hours, then kept as dead letters. Each request carries the " +
@@ -138,25 +138,25 @@ var (
 			"with the channel's secret, which this answer shows once. url must be HTTPS on a public address (plain HTTP and private addresses " +
 			"only where the operator allows them, as in the sandbox). With OAuth2ClientCredentials or OAuth2Password authentication Portlight " +
 			"fetches a token from tokenEndpoint, caches it, and fetches a new one when the receiver answers 401.",
-		body: delivery.Spec{}, status: 201, answer: service.CreatedChannel{}}
+		body: delivery.Spec{}, status: 201, answer: CreatedChannel{}}
 	docChannel = doc{summary: "Get a notification channel", tag: "Notification Channels",
-		description: "Synchronous. 404 for a channel of another company.", status: 200, answer: service.ChannelView{}}
+		description: "Synchronous. 404 for a channel of another company.", status: 200, answer: ChannelView{}}
 	docUpdateChannel = doc{summary: "Replace a notification channel", tag: "Notification Channels",
 		description: "Synchronous. clientSecret and password may be left out to keep them while the login they belong to stays the same. " +
 			"Deliveries waiting go to the new url.",
-		body: delivery.Spec{}, status: 200, answer: service.ChannelView{}}
+		body: delivery.Spec{}, status: 200, answer: ChannelView{}}
 	docDeleteChannel = doc{summary: "Delete a notification channel", tag: "Notification Channels",
 		description: "Synchronous. Its waiting deliveries are dropped; the notifications stay available through the pull API.", status: 204}
 	docDeliveries = doc{summary: "Recent deliveries of a notification channel", tag: "Notification Channels",
 		description: "Synchronous. The newest first, each with its recent attempts (status code, latency, error). status filters " +
 			"(Pending, Delivered, Dead); before takes the next of a previous page; limit 1-200 (default 50).",
-		query: []string{"status", "before", "limit"}, status: 200, answer: service.DeliveryList{}}
+		query: []string{"status", "before", "limit"}, status: 200, answer: DeliveryList{}}
 	docReplay = doc{summary: "Replay a dead delivery", tag: "Notification Channels",
 		description: "Synchronous. The dead letter is queued again (behind what its container still has pending) and retried for another 24 hours; 409 when it is not dead.",
-		status:      200, answer: service.DeliveryView{}}
+		status:      200, answer: DeliveryView{}}
 	docRotateSecret = doc{summary: "Rotate a channel's signing secret", tag: "Notification Channels",
 		description: "Synchronous. The new secret is shown once; for 24 hours deliveries carry signatures with both the new and the previous secret.",
-		status:      200, answer: service.RotatedSecret{}}
+		status:      200, answer: RotatedSecret{}}
 	docMetrics = doc{summary: "Prometheus metrics", tag: "Operations",
 		description: "Webhook queue depth, delivery latency, attempts and failures, and the Go runtime. Off (404) unless the node serves metrics.",
 		status:      200, answer: ""}

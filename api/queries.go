@@ -31,7 +31,7 @@ func (a *API) getReleaseDetail(w http.ResponseWriter, r *http.Request, c *servic
 	if len(missing) > 0 {
 		return service.Errorf(service.CodeInvalid, "Missing required query parameter(s): %s", strings.Join(missing, ", "))
 	}
-	cmd := &release.DetailQuery{PortLoCode: strings.ToUpper(port), Key: release.Key{EquipmentNumber: eq, BillOfLadingNumbers: bls, ReleaseIdentification: rid}}
+	cmd := &release.DetailQuery{PortLoCode: release.NormaliseCode(port), Key: release.Key{EquipmentNumber: eq, BillOfLadingNumbers: bls, ReleaseIdentification: rid}}
 	receipt, err := a.svc.Execute(r.Context(), c, []service.Request{{
 		PortLoCode: port, EquipmentNumber: eq, Command: cmd, Body: []byte(r.URL.RawQuery),
 	}}, externalRef(r))

@@ -35,7 +35,7 @@ func TestReadyz(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := New(service.New(st, dir, tokens, service.Config{}, time.Now)).Handler()
+	h := New(service.New(st, dir, tokens, nil, service.Config{}, time.Now), Options{}).Handler()
 	probe := func() (int, readiness) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/readyz", nil))

@@ -167,7 +167,7 @@ func rightRequest(b rightBody, port, action, prefix string) (service.Request, er
 		return service.Request{}, service.Errorf(service.CodeInvalid, "Missing required field(s): %s", strings.Join(missing, ", "))
 	}
 	cmd := &release.RightAction{
-		ActionType: action, PortLoCode: strings.ToUpper(port),
+		ActionType: action, PortLoCode: release.NormaliseCode(port),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode), ReleaseFrom: ref(b.ReleaseFrom), ReleaseTo: ref(b.ReleaseTo),
 		Carrier: ref(b.Carrier), ReasonForAction: b.ReasonForAction,

@@ -2,13 +2,13 @@ package api
 
 import (
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"strconv"
 
 	"github.com/google/uuid"
 
+	"github.com/portlight/portlight/internal/fault"
 	"github.com/portlight/portlight/service"
 )
 
@@ -22,7 +22,8 @@ const (
 	styleSync
 )
 
-// statusOf is the one table from service error codes to HTTP statuses.
+// statusOf is the one table from the error codes (package fault: the service's, the admin's,
+// the notification channels' and the stores') to HTTP statuses.
 var statusOf = map[service.Code]int{
 	service.CodeInternal:         http.StatusInternalServerError,
 	service.CodeInvalid:          http.StatusBadRequest,
@@ -32,6 +33,7 @@ var statusOf = map[service.Code]int{
 	service.CodeMethodNotAllowed: http.StatusMethodNotAllowed,
 	service.CodeNoMatch:          http.StatusMethodNotAllowed,
 	service.CodeConflict:         http.StatusConflict,
+	service.CodeUnprocessable:    http.StatusUnprocessableEntity,
 	service.CodeTooManyRequests:  http.StatusTooManyRequests,
 }
 
@@ -68,10 +70,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // fail answers err in the shape the route's style and the seeds call for. Internal details are
 // logged with an identifier the caller can quote, never shown.
 func fail(w http.ResponseWriter, r *http.Request, st style, err error) {
-	var e *service.Error
-	if !errors.As(err, &e) {
-		e = service.Internal(err)
-	}
+	e := fault.As(err)
 	status := statusOf[e.Code]
 	switch status {
 	case http.StatusInternalServerError:

@@ -33,7 +33,7 @@ func parseTerminalEvent(raw []byte, port, eq string) (*release.TerminalEvent, er
 		return nil, service.FieldError("terminalCode", "The field 'terminalCode' is required.")
 	}
 	return &release.TerminalEvent{
-		ActionType: action, PortLoCode: strings.ToUpper(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
+		ActionType: action, PortLoCode: release.NormaliseCode(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
 		StayNumber: strings.TrimSpace(b.StayNumber), BillOfLadingNumbers: b.BillOfLadingNumbers,
 		ReleaseIdentification: strings.TrimSpace(b.ReleaseIdentification), EventDateTimeUtc: b.EventDateTimeUtc.t, Reason: b.Reason,
 	}, nil
@@ -41,17 +41,7 @@ func parseTerminalEvent(raw []byte, port, eq string) (*release.TerminalEvent, er
 
 // postTerminalEvent handles POST /certified-pickup/v1/{port}/containers/{eq}/import/terminal-events.
 func (a *API) postTerminalEvent(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) {
-		cmd, err := parseTerminalEvent(raw, port, eq)
-		if err != nil {
-			return nil, err
-		}
-		// A manual customs overwrite is also the Shipping Agent's to make (docs/rules.md "Terminal events").
-		if !c.Company.HasRole(release.RoleTerminalOperator) && !(cmd.ActionType == release.TerminalCustomsOverwrite && c.Company.HasRole(release.RoleShippingAgent)) {
-			return nil, service.RequireRole(c, release.RoleTerminalOperator)
-		}
-		return cmd, nil
-	})
+	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parseTerminalEvent(raw, port, eq) })
 }
 
 // containerCommand handles a call that is one command for the container of its route: it checks
@@ -100,7 +90,7 @@ func parseValidation(raw []byte, port, eq string) (*release.PickupValidation, er
 		return nil, service.Errorf(service.CodeInvalid, "Missing required field(s): %s", strings.Join(missing, ", "))
 	}
 	return &release.PickupValidation{
-		PortLoCode: strings.ToUpper(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
+		PortLoCode: release.NormaliseCode(port), EquipmentNumber: eq, TerminalCode: strings.TrimSpace(b.TerminalCode),
 		TransportOperator: ref(b.TransportOperator), MeansOfTransport: b.MeansOfTransport,
 	}, nil
 }
@@ -108,9 +98,6 @@ func parseValidation(raw []byte, port, eq string) (*release.PickupValidation, er
 // postPickupValidation handles POST .../{eq}/import/pickup-validations: asynchronous, answered by
 // a ValidationResponse notification to the terminal.
 func (a *API) postPickupValidation(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	if err := service.RequireRole(c, release.RoleTerminalOperator); err != nil {
-		return err
-	}
 	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parseValidation(raw, port, eq) })
 }
 
@@ -118,9 +105,6 @@ func (a *API) postPickupValidation(w http.ResponseWriter, r *http.Request, c *se
 // for gate systems that cannot wait for a webhook. licensePlate, eniNumber or trainReference, when
 // given, must match the Pick-up Right's vehicle.
 func (a *API) getGateCheck(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	if err := service.RequireRole(c, release.RoleTerminalOperator); err != nil {
-		return err
-	}
 	port, eq := r.PathValue("port"), r.PathValue("eq")
 	if err := checkPort(port); err != nil {
 		return err
@@ -139,11 +123,12 @@ func (a *API) getGateCheck(w http.ResponseWriter, r *http.Request, c *service.Ca
 	case q.Get("trainreference") != "":
 		mot = &release.MeansOfTransport{Type: release.TransportRail, Rail: &release.Rail{TrainReference: q.Get("trainreference")}}
 	}
-	check, err := a.svc.GateCheck(r.Context(), c, port, eq, terminal, operator, mot)
+	v, asked, err := a.svc.GateCheck(r.Context(), c, service.GateQuestion{PortLoCode: port, EquipmentNumber: eq,
+		TerminalCode: terminal, TransportOperator: operator, MeansOfTransport: mot})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, check)
+	writeJSON(w, http.StatusOK, gateCheckView(v, asked))
 	return nil
 }
 
@@ -192,7 +177,7 @@ func parsePickup(raw []byte, port, eq string) (*release.PickupAction, error) {
 		}
 	}
 	return &release.PickupAction{
-		ActionType: action, PortLoCode: strings.ToUpper(port),
+		ActionType: action, PortLoCode: release.NormaliseCode(port),
 		Key:          release.Key{EquipmentNumber: b.EquipmentNumber, BillOfLadingNumbers: b.BillOfLadingNumbers, ReleaseIdentification: b.ReleaseIdentification},
 		TerminalCode: strings.TrimSpace(b.TerminalCode), MeansOfTransport: b.MeansOfTransport,
 	}, nil
@@ -200,9 +185,6 @@ func parsePickup(raw []byte, port, eq string) (*release.PickupAction, error) {
 
 // putPickupRight handles PUT .../{eq}/import/pickup-rights.
 func (a *API) putPickupRight(w http.ResponseWriter, r *http.Request, c *service.Caller) error {
-	if err := service.RequireRole(c, release.RoleTransportOperator); err != nil {
-		return err
-	}
 	return a.containerCommand(w, r, c, func(raw []byte, port, eq string) (release.Command, error) { return parsePickup(raw, port, eq) })
 }
 

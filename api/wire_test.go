@@ -94,7 +94,7 @@ var wildcard = regexp.MustCompile(`\{[A-Za-z]+\}`)
 // an Allow header listing the methods it does serve (the registry's POST included); an unknown
 // path stays 404.
 func TestKnownPathOtherMethod(t *testing.T) {
-	a := New(nil)
+	a := New(nil, Options{})
 	h := a.Handler()
 	serves := map[string][]string{}
 	for _, rt := range a.routes {

@@ -404,12 +404,13 @@ func TestShutdownOfADispatcherNeverStarted(t *testing.T) {
 // claimed ahead that waited for a slot until their lease got too short are given back unsent and
 // claimed again: every one is delivered, each sent once, each with one attempt.
 func TestClaimedAheadPastItsLeaseIsGivenBack(t *testing.T) {
-	// A lease of 5 × 200 ms + 15 s: an attempt may start at most 800 ms after the claim, and the
-	// receiver takes 150 ms an attempt, one at a time.
-	f := newFixture(t, Options{Timeout: 200 * time.Millisecond, Concurrency: 1, Poll: 20 * time.Millisecond})
+	// A lease of 5 × 400 ms + 15 s: an attempt may start at most 1.6 s after the claim, and the
+	// receiver takes 150 ms an attempt, one at a time: the last of 16 wait past that. (With a
+	// timeout of 200 ms, a loaded machine let an attempt of 150 ms time out and be sent again.)
+	f := newFixture(t, Options{Timeout: 400 * time.Millisecond, Concurrency: 1, Poll: 20 * time.Millisecond})
 	rc, sentOnce := slowCountingReceiver(t, 150*time.Millisecond)
 	c := f.channel("NXT1", rc.URL, nil)
-	const n = 12
+	const n = 16
 	for i := range n {
 		f.notify(fmt.Sprintf("CONT%07d", i), "NXT1")
 	}

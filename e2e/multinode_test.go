@@ -13,11 +13,11 @@ import (
 	"time"
 
 	"github.com/portlight/portlight/admin"
+	"github.com/portlight/portlight/api"
 	"github.com/portlight/portlight/client"
 	"github.com/portlight/portlight/internal/pgtest"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/sandbox"
-	"github.com/portlight/portlight/service"
 	"github.com/portlight/portlight/store"
 )
 
@@ -428,7 +428,7 @@ func checkExpiredOnce(t *testing.T, st store.Store, eqs []string) {
 func checkRateLimitAcrossNodes(t *testing.T, c *cluster, st store.Store, nodes []int, limit int) {
 	t.Helper()
 	calls := limit * 3 / 2 // on one node, or without sharing, every one would pass
-	key, err := admin.New(st, time.Now).CreateSubscriptionKey(bg(), RP2, "rate limit check")
+	key, err := admin.New(st, time.Now, nil).CreateSubscriptionKey(bg(), RP2, "rate limit check")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -456,9 +456,9 @@ func checkRateLimitAcrossNodes(t *testing.T, c *cluster, st store.Store, nodes [
 		}
 		statuses[status]++
 	}
-	// The limit counts the calls of each minute of the clock (service.RateWindow): the calls must
+	// The limit counts the calls of each minute of the clock (api.RateWindow): the calls must
 	// not straddle two of them, or half as many again may be allowed.
-	if left := time.Until(time.Now().Truncate(service.RateWindow).Add(service.RateWindow)); left < 10*time.Second {
+	if left := time.Until(time.Now().Truncate(api.RateWindow).Add(api.RateWindow)); left < 10*time.Second {
 		time.Sleep(left + 100*time.Millisecond)
 	}
 	tick := time.NewTicker(10 * time.Millisecond)

@@ -18,6 +18,12 @@ type Acknowledgement struct {
 // Action implements Command.
 func (a *Acknowledgement) Action() string { return EventAPERAK }
 
+// Call implements Command.
+func (a *Acknowledgement) Call() string { return CallAcknowledgement }
+
+// Names implements Command: an acknowledgement names nobody.
+func (a *Acknowledgement) Names() Names { return Names{} }
+
 func (a *Acknowledgement) decide(_ *Container, n *notifier) []*Right {
 	n.tell(TypeEDI, EventAPERAK, "", nil, a.Interchange, n.m.Sender.NxtEntityID)
 	return nil

@@ -53,7 +53,7 @@ func (s *CustomsStatus) Action() string { return "CustomsStatus" }
 
 func (s *CustomsStatus) decide(c *Container, n *notifier) []*Right {
 	eq := Key{EquipmentNumber: s.EquipmentNumber}.normalise().EquipmentNumber
-	if !n.m.Sender.HasRole(RoleCustoms) {
+	if !MaySend(&n.m.Sender, s.Call()) {
 		n.notValidated(TypeReleaseLight, eq, nil, msgOnlyCustoms(eq))
 		return nil
 	}

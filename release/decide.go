@@ -40,6 +40,10 @@ type Meta struct {
 type Command interface {
 	// Action names the command for the audit trail ("Release", "Transfer", ...).
 	Action() string
+	// Call is the command's line in the table of who may send what (senders.go).
+	Call() string
+	// Names are the companies and terminal the command names, to be resolved before Decide.
+	Names() Names
 	decide(c *Container, n *notifier) []*Right
 }
 
@@ -119,7 +123,7 @@ func (k Key) normalise() Key {
 		}
 	}
 	return Key{
-		EquipmentNumber:       strings.ToUpper(strings.TrimSpace(k.EquipmentNumber)),
+		EquipmentNumber:       NormaliseCode(k.EquipmentNumber),
 		BillOfLadingNumbers:   bls,
 		ReleaseIdentification: strings.TrimSpace(k.ReleaseIdentification),
 	}

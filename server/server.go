@@ -100,16 +100,17 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		return err
 	}
 	s.hooks = hooks
-	adm := admin.New(s.store, time.Now)
-	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
-	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
-	svc.Channels = hooks.manager
+	// This node sees a revocation at once, the others within a second or two.
+	adm := admin.New(s.store, time.Now, func(ctx context.Context) { _ = dir.Reload(ctx) })
+	svc := service.New(hooks.wrap(s.store), dir, tokens, hooks.manager, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit}, time.Now)
+	limiter := api.NewRateLimiter(s.cfg.RateLimit, s.store)
 	if err := hooks.start(ctx); err != nil {
 		ln.Close()
 		return fmt.Errorf("start webhook delivery: %w", err)
 	}
 	s.http = &http.Server{
-		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler(),
+		Handler: api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
+			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -120,8 +121,9 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	go func() {
 		defer close(s.done)
 		go s.reloadKeys(background, tokens, 30*time.Second)
-		go svc.Limiter.Run(background)
-		svc.RunExpiry(background, s.cfg.ExpiryInterval)
+		go limiter.Run(background)
+		go runEvery(background, PurgeJob, purgeInterval, led(s.store, PurgeJob, purgeRound(svc)))
+		runEvery(background, ExpiryJob, s.cfg.ExpiryInterval, led(s.store, ExpiryJob, expiryRound(svc)))
 	}()
 	go func() {
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -25,6 +25,8 @@ type webhooks struct {
 	manager    *delivery.Manager
 	dispatcher *delivery.Dispatcher
 	metrics    http.Handler
+	// sealer seals the channels' secrets, and the answers kept for Idempotency-Key retries.
+	sealer *delivery.Sealer
 }
 
 // SecretKeyFile is the default key file that seals the channels' secrets, in the data dir.
@@ -72,6 +74,7 @@ func newWebhooks(cfg config.Config, st store.Store) (*webhooks, error) {
 	if err != nil {
 		return nil, fmt.Errorf("notification channel secrets: %w", err)
 	}
+	w.sealer = sealer
 	node, err := delivery.LoadOrCreateNodeID(filepath.Join(cfg.DataDir, nodeIDFile))
 	if err != nil {
 		return nil, fmt.Errorf("node id: %w", err)

@@ -2,8 +2,6 @@ package service
 
 import (
 	"context"
-	"log/slog"
-	"time"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
@@ -13,7 +11,7 @@ import (
 const ExpiryBatch = 500
 
 // ExpireDue expires every right whose time has come (release.Expire), container by container, and
-// returns how many containers it handled. Time is the service clock: the rule itself stays in the
+// returns how many containers it handled; the node runs it as a background job (server/jobs.go). Time is the service clock: the rule itself stays in the
 // core, which is told the time.
 func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 	now := s.now().UTC()
@@ -34,36 +32,4 @@ func (s *Service) ExpireDue(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	return len(due), nil
-}
-
-// RunExpiry expires due rights every interval until ctx ends, so that rights expire without anyone
-// calling. Every node runs it; the round runs on one node at a time (store.TryLeadership): the
-// others skip their turn while one is at it, so no two nodes expire the same container at once.
-func (s *Service) RunExpiry(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := s.expiryRound(ctx); err != nil && ctx.Err() == nil {
-			slog.Error("expiry round failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-// ExpiryJob is the name of the expiry round's leadership (store.TryLeadership).
-const ExpiryJob = "expiry"
-
-// expiryRound runs ExpireDue if no other node is running it.
-func (s *Service) expiryRound(ctx context.Context) error {
-	release, ok, err := s.store.TryLeadership(ctx, ExpiryJob)
-	if err != nil || !ok {
-		return err
-	}
-	defer release()
-	_, err = s.ExpireDue(ctx)
-	return err
 }

@@ -3,59 +3,40 @@ package service
 import (
 	"context"
 
-	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
 )
 
-// GateCheck is the synchronous answer of the gate check.
-type GateCheck struct {
-	Allowed     bool              `json:"allowed"`
-	Reasons     []string          `json:"reasons"`
-	ReleaseID   *string           `json:"releaseId"`
-	Lights      *release.Lights   `json:"lights"`
-	Overall     *release.Colour   `json:"overallLight"`
-	PickupRight *GatePickupRight  `json:"pickupRight"`
-	Checked     GateCheckQuestion `json:"checked"`
+// GateQuestion is what a gate asks: may transportOperator (a NxtEntityId; empty: whoever holds
+// the Pick-up Right) take container EquipmentNumber of PortLoCode out of TerminalCode now, with
+// MeansOfTransport (nil: not checked)?
+type GateQuestion struct {
+	PortLoCode        string
+	EquipmentNumber   string
+	TerminalCode      string
+	TransportOperator string
+	MeansOfTransport  *release.MeansOfTransport
 }
 
-// GatePickupRight is the Pick-up Right as the gate sees it.
-type GatePickupRight struct {
-	TransportOperator string                   `json:"transportOperator"`
-	MeansOfTransport  release.MeansOfTransport `json:"meansOfTransport"`
-}
-
-// GateCheckQuestion echoes what was asked.
-type GateCheckQuestion struct {
-	PortLoCode        string `json:"portLoCode"`
-	EquipmentNumber   string `json:"equipmentNumber"`
-	TerminalCode      string `json:"terminalCode"`
-	TransportOperator string `json:"transportOperator"`
-}
-
-// GateCheck answers at once whether transportOperator (a NxtEntityId) may take the container out of
-// the caller's terminal now: the hot read path of a terminal gate. Only the terminal's operator asks.
-func (s *Service) GateCheck(ctx context.Context, caller *Caller, port, eq, terminalCode, transportOperator string, mot *release.MeansOfTransport) (GateCheck, error) {
-	port, eq = normalisePort(port), identity.NormaliseCode(eq)
-	t := s.dir.Terminal(ctx, port, terminalCode)
+// GateCheck answers at once whether the pick-up q asks about may happen (release.Evaluate): the
+// hot read path of a terminal gate. Only the terminal's operator asks. The question comes back
+// with its codes normalised and the terminal's own code.
+func (s *Service) GateCheck(ctx context.Context, caller *Caller, q GateQuestion) (release.Verdict, GateQuestion, error) {
+	if err := Authorize(caller, release.CallGateCheck); err != nil {
+		return release.Verdict{}, q, err
+	}
+	q.PortLoCode, q.EquipmentNumber = release.NormaliseCode(q.PortLoCode), release.NormaliseCode(q.EquipmentNumber)
+	t := s.dir.Terminal(ctx, q.PortLoCode, q.TerminalCode)
 	if t == nil {
-		return GateCheck{}, FieldError("terminalCode", "'terminalCode' is not a terminal of port "+port+".")
+		return release.Verdict{}, q, FieldError("terminalCode", "'terminalCode' is not a terminal of port "+q.PortLoCode+".")
 	}
 	if t.Operator.NxtEntityID != caller.Company.NxtEntityID {
-		return GateCheck{}, Errorf(CodeForbidden, "Terminal %s is not operated by your company.", t.Code)
+		return release.Verdict{}, q, Errorf(CodeForbidden, "Terminal %s is not operated by your company.", t.Code)
 	}
-	c, err := s.store.Container(ctx, port, eq, s.now())
+	q.TerminalCode = t.Code
+	now := s.now()
+	c, err := s.store.Container(ctx, q.PortLoCode, q.EquipmentNumber, now)
 	if err != nil {
-		return GateCheck{}, Internal(err)
+		return release.Verdict{}, q, Internal(err)
 	}
-	v := c.Evaluate(t.Code, transportOperator, mot, s.now())
-	out := GateCheck{Allowed: v.Allowed, Reasons: v.Reasons,
-		Checked: GateCheckQuestion{PortLoCode: port, EquipmentNumber: eq, TerminalCode: t.Code, TransportOperator: transportOperator}}
-	if r := v.Right; r != nil {
-		lights, overall := r.Lights, r.Lights.Overall()
-		out.ReleaseID, out.Lights, out.Overall = &r.ReleaseID, &lights, &overall
-		if r.Pickup != nil {
-			out.PickupRight = &GatePickupRight{TransportOperator: r.Pickup.TransportOperator.NxtEntityID, MeansOfTransport: r.Pickup.MeansOfTransport}
-		}
-	}
-	return out, nil
+	return c.Evaluate(t.Code, q.TransportOperator, q.MeansOfTransport, now), q, nil
 }

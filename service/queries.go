@@ -12,7 +12,10 @@ import (
 // RightsList answers "Get list of Release Rights assigned to my company" asynchronously: one
 // page of the caller's rights, filtered, delivered as a notification to the caller only.
 func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f release.ListFilter, page, pageSize int, externalRef *string, body []byte) (Receipt, error) {
-	port = normalisePort(port)
+	if err := Authorize(caller, release.CallReleaseRightsList); err != nil {
+		return Receipt{}, err
+	}
+	port = release.NormaliseCode(port)
 	// A filter the store can select by whole is answered with the page the store cut (a page of a
 	// long list costs a page); any other filter reads the selection and the core filters it.
 	ix, whole := f.Index()
@@ -25,7 +28,7 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 		return Receipt{}, Internal(err)
 	}
 	now := s.now().UTC()
-	receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: externalRef}
+	receipt := Receipt{PublicReferenceID: publicReferenceID(ctx), ExternalReferenceID: externalRef}
 	meta := release.Meta{Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: externalRef, Sender: caller.Company.Party()}
 	var answer release.Notification
 	if whole {
@@ -39,22 +42,12 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 			return release.Outcome{Notifications: []release.Notification{answer}}
 		},
 		Audit: store.Audit{PublicReferenceID: receipt.PublicReferenceID, CompanyID: caller.Company.NxtEntityID,
-			Action: "GetReleaseRightsList", Request: body, At: now},
+			Action: release.CallReleaseRightsList, Request: body, At: now},
 	}
 	if _, err := s.store.Apply(ctx, op); err != nil {
 		return Receipt{}, Internal(err)
 	}
 	return receipt, nil
-}
-
-func normalisePort(p string) string {
-	b := []byte(p)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 'a' + 'A'
-		}
-	}
-	return string(b)
 }
 
 // NotificationWindow is how far back the pull API reaches (Notification Service 2.0: 168 hours).
@@ -63,7 +56,7 @@ const NotificationWindow = 168 * time.Hour
 // MaxPulledNotifications bounds one pull answer; narrower filters reach the rest.
 const MaxPulledNotifications = 10_000
 
-// NotificationFilter is the query of GET /certified-pickup/v1/notifications, already parsed.
+// NotificationFilter is the query of GET /certified-pickup/v1/notifications, as the API parsed it.
 type NotificationFilter struct {
 	Event             string
 	EquipmentNumber   string
@@ -73,23 +66,13 @@ type NotificationFilter struct {
 	From, To time.Time
 }
 
-// PulledNotification is one item of the pull answer.
-type PulledNotification struct {
-	NxtEntityID         string  `json:"nxtEntityId"`
-	EquipmentNumber     string  `json:"equipmentNumber"`
-	PublicReferenceID   string  `json:"publicReferenceId"`
-	ReleaseID           string  `json:"releaseId"`
-	ExternalReferenceID *string `json:"externalReferenceId"`
-	StoredOn            string  `json:"storedOn"`
-	Message             string  `json:"message"`
-	Type                string  `json:"type"`
-	Event               string  `json:"event"`
-}
-
 // PullNotifications returns the caller's own notifications of the last 168 hours that match f.
 // Asking for a publicReferenceId whose notifications went to other companies only is refused
 // (403); nothing matching is CodeNoMatch (405), as the seed documents.
-func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f NotificationFilter) ([]PulledNotification, bool, error) {
+func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f NotificationFilter) ([]store.StoredNotification, bool, error) {
+	if err := Authorize(caller, release.CallNotifications); err != nil {
+		return nil, false, err
+	}
 	me := caller.Company.NxtEntityID
 	if f.PublicReferenceID != "" {
 		receivers, err := s.store.NotificationReceivers(ctx, f.PublicReferenceID)
@@ -122,13 +105,5 @@ func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f Notif
 	if truncated {
 		rows = rows[:MaxPulledNotifications]
 	}
-	out := make([]PulledNotification, len(rows))
-	for i, n := range rows {
-		out[i] = PulledNotification{
-			NxtEntityID: n.ReceiverID, EquipmentNumber: n.EquipmentNumber, PublicReferenceID: n.PublicReferenceID,
-			ReleaseID: n.ReleaseID, ExternalReferenceID: n.ExternalReferenceID,
-			StoredOn: n.StoredOn.UTC().Format(release.TimestampLayout), Message: string(n.Message), Type: n.Type, Event: n.Event,
-		}
-	}
-	return out, truncated, nil
+	return rows, truncated, nil
 }

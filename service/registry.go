@@ -9,45 +9,18 @@ import (
 	"github.com/portlight/portlight/release"
 )
 
-// EntityFilter is the query of the company registry (GET /certified-pickup/v1/entities).
+// EntityFilter is the query of the company registry (GET /certified-pickup/v1/entities), as the
+// API parsed it: nil does not filter.
 type EntityFilter struct {
-	Eori        *string `json:"eori"`
-	Duns        *string `json:"duns"`
-	Vat         *string `json:"vat"`
-	NxtEntityID *string `json:"nxtEntityId"`
-	EntityName  *string `json:"entityName"`
-	ApcsCode    *string `json:"apcsCode"`
-	Page        int     `json:"page"`
-	PageSize    int     `json:"pageSize"`
-}
-
-// PhoneBookItem is one company in the registry answer.
-type PhoneBookItem struct {
-	ApcsCode    *string            `json:"apcsCode"`
-	Addresses   []identity.Address `json:"addresses"`
-	NxtEntityID string             `json:"nxtEntityId"`
-	Name        string             `json:"name"`
-	Vat         *string            `json:"vat"`
-	Duns        *string            `json:"duns"`
-	Eori        *string            `json:"eori"`
-	Scac        *string            `json:"scac"`
-	Apcs        *string            `json:"apcs"`
-	ExternalID  *string            `json:"externalId"`
-}
-
-// EntitySearch is the registry answer.
-type EntitySearch struct {
-	SearchFilter        EntityFilter    `json:"searchFilter"`
-	PhoneBookItems      []PhoneBookItem `json:"phoneBookItems"`
-	TotalRows           int             `json:"totalRows"`
-	TotalPages          int             `json:"totalPages"`
-	PublicReferenceID   string          `json:"publicReferenceId"`
-	ExternalReferenceID *string         `json:"externalReferenceId"`
+	Eori, Duns, Vat, NxtEntityID, EntityName, ApcsCode *string
 }
 
 // SearchEntities answers the company registry synchronously: identifiers match exactly
 // (case-insensitively), the name partially; filters are AND-combined; results sorted by name.
-func (s *Service) SearchEntities(ctx context.Context, f EntityFilter) []identity.Company {
+func (s *Service) SearchEntities(ctx context.Context, caller *Caller, f EntityFilter) ([]identity.Company, error) {
+	if err := Authorize(caller, release.CallEntities); err != nil {
+		return nil, err
+	}
 	eq := func(want *string, have string) bool {
 		return want == nil || strings.EqualFold(strings.TrimSpace(*want), have)
 	}
@@ -62,27 +35,7 @@ func (s *Service) SearchEntities(ctx context.Context, f EntityFilter) []identity
 	slices.SortFunc(hits, func(a, b identity.Company) int {
 		return strings.Compare(strings.ToLower(a.Name)+a.NxtEntityID, strings.ToLower(b.Name)+b.NxtEntityID)
 	})
-	return hits
-}
-
-// PhoneBook renders a company as a registry item.
-func PhoneBook(c identity.Company) PhoneBookItem {
-	addrs := c.Addresses
-	if addrs == nil {
-		addrs = []identity.Address{}
-	}
-	return PhoneBookItem{
-		ApcsCode: optional(c.Apcs), Addresses: addrs, NxtEntityID: c.NxtEntityID, Name: c.Name,
-		Vat: optional(c.Tin), Duns: optional(c.Duns), Eori: optional(c.Eori), Scac: optional(c.Scac),
-		Apcs: optional(c.Apcs), ExternalID: optional(c.ExternalID),
-	}
-}
-
-func optional(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
+	return hits, nil
 }
 
 // Knows reports whether the registry knows the company r names (the EDIFACT gateway leaves out a

@@ -1,10 +1,13 @@
-// Package service is the application layer between the HTTP API and the rest: it authenticates
-// callers, resolves the companies and terminals a request names, hands commands to the store's
-// write path with the pure rules of package release, and answers queries. It holds no rules of
-// its own beyond who may call what.
+// Package service is the application layer, the one door every front end (the HTTP API today, a
+// console and an EDIFACT gateway next) passes: it authenticates callers, lets a call through only
+// if the senders table of package release gives the caller's company a role for it (Authorize),
+// resolves the companies and terminals a command names (release.Command.Names), hands commands to
+// the store's write path with the pure rules of package release, and answers queries with the
+// core's and the stores' values (the JSON views are the API's). It holds no rules of its own.
 package service
 
 import (
+	"cmp"
 	"context"
 	"time"
 
@@ -18,8 +21,6 @@ import (
 type Config struct {
 	// StrictCheckDigit refuses equipment numbers with a wrong ISO 6346 check digit (default: warn).
 	StrictCheckDigit bool
-	// RateLimit is the number of calls per minute each subscription may make; 0 means no limit.
-	RateLimit int
 }
 
 // Service is the platform behind the API.
@@ -29,16 +30,16 @@ type Service struct {
 	tokens *identity.Tokens
 	cfg    Config
 	now    func() time.Time
-	// Limiter counts calls per subscription; the server runs its flushes (RateLimiter.Run).
-	Limiter *RateLimiter
-	// Channels manages the companies' notification channels (channels.go); nil when the
-	// store has no outbox.
-	Channels *delivery.Manager
+	// channels manages the companies' notification channels (channels.go); nil when the node
+	// has none.
+	channels *delivery.Manager
 }
 
-// New builds the service. now is the clock (time.Now in production).
-func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, cfg Config, now func() time.Time) *Service {
-	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st)}
+// New builds the service on its collaborators: the store, the registry, the token keys and the
+// notification channels' manager (nil: the node has no notification channels). now is the clock
+// (time.Now in production).
+func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, channels *delivery.Manager, cfg Config, now func() time.Time) *Service {
+	return &Service{store: st, dir: dir, tokens: tokens, channels: channels, cfg: cfg, now: now}
 }
 
 // Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and
@@ -61,7 +62,7 @@ type Request struct {
 // returns once they are durably committed: their outcome is then fixed and stored as
 // notifications, so nothing is lost if the process dies after answering.
 func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, externalRef *string) (Receipt, error) {
-	results, err := s.ExecuteAll(ctx, caller, []Call{{Requests: reqs, ExternalRef: externalRef}})
+	results, err := s.ExecuteAll(ctx, caller, []Call{{Requests: reqs, ExternalRef: externalRef, id: publicReferenceID(ctx)}})
 	if err == nil {
 		err = results[0].Err
 	}
@@ -75,6 +76,8 @@ func (s *Service) Execute(ctx context.Context, caller *Caller, reqs []Request, e
 type Call struct {
 	Requests    []Request
 	ExternalRef *string
+	// id is the publicReferenceId the call is to have (an Idempotency-Key retry's), or "" for a new one.
+	id string
 }
 
 // Result is what came of one Call: its receipt and the outcome of each of its requests, or the
@@ -93,13 +96,19 @@ func (s *Service) ExecuteAll(ctx context.Context, caller *Caller, calls []Call) 
 	now := s.now().UTC()
 	results := make([]Result, len(calls))
 	var ops []store.Op
+calls:
 	for ci, call := range calls {
-		receipt := Receipt{PublicReferenceID: newID(), ExternalReferenceID: call.ExternalRef}
+		receipt := Receipt{PublicReferenceID: cmp.Or(call.id, newID()), ExternalReferenceID: call.ExternalRef}
 		results[ci].Receipt = receipt
 		for _, r := range call.Requests {
-			port := identity.NormaliseCode(r.PortLoCode)
-			eq := identity.NormaliseCode(r.EquipmentNumber)
-			s.resolve(ctx, port, r.Command)
+			if err := Authorize(caller, r.Command.Call()); err != nil {
+				results[ci].Err = err
+				continue calls
+			}
+		}
+		for _, r := range call.Requests {
+			port, eq := release.NormaliseCode(r.PortLoCode), release.NormaliseCode(r.EquipmentNumber)
+			s.resolve(ctx, port, r.Command.Names())
 			meta := release.Meta{
 				Now: now, PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: call.ExternalRef,
 				Sender: caller.Company.Party(), NewReleaseID: newID(), StrictCheckDigit: s.cfg.StrictCheckDigit,
@@ -137,28 +146,15 @@ func (s *Service) ExecuteAll(ctx context.Context, caller *Caller, calls []Call) 
 	return results, nil
 }
 
-// resolve fills in the companies and the terminal a command names, from the registry.
-func (s *Service) resolve(ctx context.Context, port string, cmd release.Command) {
-	ref := func(r *release.PartyRef) {
+// resolve fills in the companies and the terminal a command names (release.Names), from the
+// registry.
+func (s *Service) resolve(ctx context.Context, port string, names release.Names) {
+	for _, r := range names.Parties {
 		if r.Given() {
 			r.Party = s.dir.Resolve(ctx, r.IdentificationType, r.IdentificationCode)
 		}
 	}
-	switch c := cmd.(type) {
-	case *release.Ingestion:
-		if c.TerminalCode != "" {
-			c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
-		}
-		ref(&c.Carrier)
-		ref(&c.ReleaseTo)
-	case *release.RightAction:
-		ref(&c.ReleaseFrom)
-		ref(&c.ReleaseTo)
-		ref(&c.Carrier)
-	case *release.TerminalEvent:
-		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
-	case *release.PickupValidation:
-		c.Terminal = s.dir.Terminal(ctx, port, c.TerminalCode)
-		ref(&c.TransportOperator)
+	if t := names.Terminal; t != nil {
+		*t.Into = s.dir.Terminal(ctx, port, t.Code)
 	}
 }

@@ -6,18 +6,19 @@ package store
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/portlight/portlight/identity"
+	"github.com/portlight/portlight/internal/fault"
 	"github.com/portlight/portlight/release"
 )
 
-// ErrNotFound is returned when a looked-up record does not exist.
-var ErrNotFound = errors.New("not found")
+// ErrNotFound is returned when a looked-up record does not exist (the one error vocabulary's,
+// package fault: a caller that passes it on has it answered as a 404).
+var ErrNotFound = fault.ErrNotFound
 
-// ErrConflict is returned when a record would duplicate a unique one.
-var ErrConflict = errors.New("conflict")
+// ErrConflict is returned when a record would duplicate a unique one (fault's: a 409).
+var ErrConflict = fault.ErrConflict
 
 // Op is one command applied to one container. Decide is the pure rule of the core, called with the
 // container's current state (rights and facts) inside the store's write path; whatever it returns
@@ -138,6 +139,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 
 	Registry
+	Idempotency
 	Close() error
 }
 

@@ -31,7 +31,7 @@ func adminCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			out, err := do(ctx, admin.New(st, time.Now), positional)
+			out, err := do(ctx, admin.New(st, time.Now, nil), positional)
 			if err != nil {
 				return err
 			}

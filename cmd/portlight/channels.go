@@ -11,10 +11,10 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/portlight/portlight/api"
 	"github.com/portlight/portlight/config"
 	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/server"
-	"github.com/portlight/portlight/service"
 	"github.com/portlight/portlight/store"
 )
 
@@ -69,11 +69,11 @@ func adminChannelsCmd() *cobra.Command {
 			}
 			type line struct {
 				CompanyID string `json:"companyId"`
-				service.ChannelView
+				api.ChannelView
 			}
 			out := make([]line, 0, len(chs))
 			for _, ch := range chs {
-				out = append(out, line{CompanyID: ch.CompanyID, ChannelView: service.ViewChannel(ch)})
+				out = append(out, line{CompanyID: ch.CompanyID, ChannelView: api.ViewChannel(ch)})
 			}
 			return out, nil
 		})
@@ -110,7 +110,7 @@ func adminChannelsCmd() *cobra.Command {
 			if err != nil {
 				return nil, err
 			}
-			return service.CreatedChannel{ChannelView: service.ViewChannel(ch), Secret: ch.SigningSecret()}, nil
+			return api.CreatedChannel{ChannelView: api.ViewChannel(ch), Secret: ch.SigningSecret()}, nil
 		})
 	f := add.Flags()
 	f.StringVar(&spec.Name, "name", "", "the channel's name")

@@ -84,7 +84,7 @@ func (c *container) put(r *release.Right) {
 func liveSince(now time.Time) time.Time { return now.Add(-release.LiveWindow) }
 
 // normalise is an op's equipment number as the stores key containers by.
-func normalise(equipment string) string { return strings.ToUpper(strings.TrimSpace(equipment)) }
+func normalise(equipment string) string { return release.NormaliseCode(equipment) }
 
 // applyTx runs the ops of reqs in one transaction, request after request: batch 1 begins it,
 // locks every container they concern in key order and reads them; the core decides each op; batch 2

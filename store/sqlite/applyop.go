@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
-	"strings"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
@@ -96,7 +95,7 @@ func (w *writeTx) begin(tx *sql.Tx) {
 func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome) (err error) {
 	var c *release.Container
 	if op.EquipmentNumber != "" {
-		eq := strings.ToUpper(strings.TrimSpace(op.EquipmentNumber))
+		eq := release.NormaliseCode(op.EquipmentNumber)
 		since := liveSince(op.Audit.At)
 		if c = w.cache.container(containerKey{op.PortLoCode, eq}, since); c == nil {
 			if w.load == nil {

@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
+	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
 
@@ -34,7 +34,7 @@ WHERE month = ? AND company_id = ? AND port_lo_code = ? AND equipment_number = ?
 // company in a month, once however often it is read. It returns once the use is committed.
 func (s *Store) RecordCCRMUse(ctx context.Context, companyID, portLoCode, equipmentNumber, month string) error {
 	u := &ccrmUse{month: month, companyID: companyID, port: portLoCode,
-		equipment: strings.ToUpper(strings.TrimSpace(equipmentNumber))}
+		equipment: release.NormaliseCode(equipmentNumber)}
 	var one int
 	switch err := s.ccrmSeen.QueryRowContext(ctx, u.month, u.companyID, u.port, u.equipment).Scan(&one); {
 	case err == nil:

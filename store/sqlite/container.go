@@ -72,7 +72,7 @@ func byCreation(a, b *release.Right) int {
 // Container implements store.Store: the facts of the container and its rights created within
 // release.LiveWindow before now.
 func (s *Store) Container(ctx context.Context, portLoCode, equipmentNumber string, now time.Time) (*release.Container, error) {
-	eq := strings.ToUpper(strings.TrimSpace(equipmentNumber))
+	eq := release.NormaliseCode(equipmentNumber)
 	since := liveSince(now)
 	if c := s.wtx.cache.container(containerKey{portLoCode, eq}, since); c != nil {
 		return c, nil

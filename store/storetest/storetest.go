@@ -29,6 +29,8 @@
 //   - A reader paging with AfterSeq while writers commit concurrently skips no notification:
 //     a store whose seqs may commit out of order hides seqs above one still to be committed.
 //   - TryLeadership grants a job to a caller when nobody holds it, and again once released.
+//   - Idempotency records keep their times to the millisecond at least; Header and Body come back
+//     byte for byte.
 package storetest
 
 import (
@@ -85,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RegistryUsers", testUsers},
 		{"CountCalls", testCountCalls},
 		{"LeadershipAndPing", testLeadership},
+		{"IdempotencyKeys", testIdempotencyKeys},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := open(t)

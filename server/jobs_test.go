@@ -1,4 +1,4 @@
-package service
+package server
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/service"
 	"github.com/portlight/portlight/store"
 	"github.com/portlight/portlight/store/sqlite"
 	"github.com/portlight/portlight/store/storetest"
@@ -52,14 +53,17 @@ func TestExpiryRoundRunsOnTheLeaderOnly(t *testing.T) {
 	}
 
 	follower := &leadership{Store: st}
-	if err := New(follower, nil, nil, Config{}, now).expiryRound(ctx); err != nil {
+	round := func(st store.Store) error {
+		return led(st, ExpiryJob, expiryRound(service.New(st, nil, nil, nil, service.Config{}, now)))(ctx)
+	}
+	if err := round(follower); err != nil {
 		t.Fatal(err)
 	}
 	if expired() {
 		t.Fatalf("a node that does not lead the expiry round expired a right")
 	}
 	leader := &leadership{Store: st, granted: true}
-	if err := New(leader, nil, nil, Config{}, now).expiryRound(ctx); err != nil {
+	if err := round(leader); err != nil {
 		t.Fatal(err)
 	}
 	if !expired() || leader.released != 1 {

@@ -1,4 +1,4 @@
-package service
+package api
 
 import (
 	"context"
@@ -15,9 +15,9 @@ type CallCounter interface {
 	CountCalls(ctx context.Context, window time.Time, calls map[string]int) (map[string]int, error)
 }
 
-// RateLimiter allows each subscription `limit` calls per minute across every node. Each node
-// counts locally and, every FlushEvery, adds its counts to the shared counters and learns the
-// totals; a subscription is refused once its known total plus its unflushed calls reach the
+// RateLimiter is HTTP middleware of the API (serve asks it for every authenticated call): it
+// allows each subscription `limit` calls per minute across every node. Each node counts locally
+// and, every FlushEvery, adds its counts to the shared counters and learns the totals; a subscription is refused once its known total plus its unflushed calls reach the
 // limit. So the limit holds across nodes to within what the nodes let through in one flush
 // interval, and no call waits for the database.
 type RateLimiter struct {
