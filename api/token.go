@@ -3,8 +3,10 @@ package api
 import (
 	"errors"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/portlight/portlight/service"
 )
@@ -26,9 +28,9 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	var grant service.TokenGrant
 	var err error
 	if req.grantType == "password" {
-		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password)
+		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password, remoteHost(r))
 	} else {
-		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret)
+		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret, remoteHost(r))
 	}
 	if err != nil {
 		var oe *service.OAuthError
@@ -41,9 +43,21 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	return nil
 }
 
+// remoteHost is the caller's address without its port: what failed proofs of a secret are
+// throttled by. Behind a proxy it is the proxy's (docs/security.md).
+func remoteHost(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
 func oauthFail(w http.ResponseWriter, e *service.OAuthError) error {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="portlight"`)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
 	}
 	writeJSON(w, e.Status, e)
 	return nil

@@ -28,3 +28,9 @@ func HashSecret(secret string) string {
 func SecretMatches(secret, hash string) bool {
 	return subtle.ConstantTimeCompare([]byte(HashSecret(secret)), []byte(hash)) == 1
 }
+
+// SecretEqual compares a presented secret with the expected one in constant time (the admin
+// token, which is configured rather than stored).
+func SecretEqual(presented, want string) bool {
+	return subtle.ConstantTimeCompare([]byte(presented), []byte(want)) == 1
+}

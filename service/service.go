@@ -20,6 +20,8 @@ type Config struct {
 	StrictCheckDigit bool
 	// RateLimit is the number of calls per minute each subscription may make; 0 means no limit.
 	RateLimit int
+	// AuthConcurrency is how many password checks may run at once; 0 means the number of cores.
+	AuthConcurrency int
 }
 
 // Service is the platform behind the API.
@@ -31,6 +33,8 @@ type Service struct {
 	now    func() time.Time
 	// Limiter counts calls per subscription; the server runs its flushes (RateLimiter.Run).
 	Limiter *RateLimiter
+	// Guard caps concurrent password checks and throttles failed proofs of a secret (guard.go).
+	Guard *identity.Guard
 	// Channels manages the companies' notification channels (channels.go); nil when the
 	// store has no outbox.
 	Channels *delivery.Manager
@@ -38,7 +42,8 @@ type Service struct {
 
 // New builds the service. now is the clock (time.Now in production).
 func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, cfg Config, now func() time.Time) *Service {
-	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st)}
+	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st),
+		Guard: identity.NewGuard(cfg.AuthConcurrency)}
 }
 
 // Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and
