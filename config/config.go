@@ -37,6 +37,10 @@ type Config struct {
 	WebhookConcurrency   int
 	AllowPrivateWebhooks bool
 	SecretKeyFile        string
+	// Hardening (docs/security.md): the connections the listener holds open at once, and the
+	// password checks (Argon2id, 19 MiB each) that may run at once.
+	MaxConns        int
+	AuthConcurrency int
 }
 
 // option is one line of the option table.
@@ -111,6 +115,24 @@ var options = []option{
 		set: boolSetter(func(c *Config, b bool) { c.AllowPrivateWebhooks = b }), get: func(c *Config) string { return strconv.FormatBool(c.AllowPrivateWebhooks) }},
 	{name: "secret-key-file", def: "", usage: "file with the 32-byte key (base64) that encrypts the notification channels' secrets at rest; default: <data-dir>/channel-secrets.key, made on first use (SQLite only; every PostgreSQL node needs the same file)",
 		set: func(c *Config, v string) error { c.SecretKeyFile = v; return nil }, get: func(c *Config) string { return c.SecretKeyFile }},
+	{name: "max-conns", def: "4096", usage: "connections the API listener holds open at once; further ones wait in the kernel's backlog (keeps half-open connections from exhausting file descriptors)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("max-conns: %q is not a whole number >= 1", v)
+			}
+			c.MaxConns = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.MaxConns) }},
+	{name: "auth-concurrency", def: "0", usage: "password checks (Argon2id, 19 MiB each) that may run at once; beyond, POST /connect/token answers 429. 0: the number of cores",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("auth-concurrency: %q is not a whole number >= 0", v)
+			}
+			c.AuthConcurrency = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.AuthConcurrency) }},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

@@ -66,6 +66,11 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
+	maxConns := s.cfg.MaxConns
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	ln = limitConns(ln, maxConns)
 	s.listener = ln
 	s.BaseURL = s.cfg.PublicURL
 	if s.BaseURL == "" {
@@ -102,7 +107,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	s.hooks = hooks
 	adm := admin.New(s.store, time.Now)
 	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
-	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
+	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit, AuthConcurrency: s.cfg.AuthConcurrency}, time.Now)
 	svc.Channels = hooks.manager
 	if err := hooks.start(ctx); err != nil {
 		ln.Close()
