@@ -10,11 +10,12 @@ import (
 )
 
 // pullableEvents are the notificationEvent values the pull API accepts: the seed's enum plus the
-// answers of the generic services.
+// answers of the generic services, and Portlight's own ConflictingRelease (release/conflict.go).
 var pullableEvents = []string{
 	release.EventNotValidated, release.EventTransferred, release.EventAcceptedByNextParty,
 	release.EventDeclinedByNextParty, release.EventRevokedByPreviousParty, release.EventReleaseLightChanged,
 	release.EventUpdate, release.EventGateOut, release.EventDelete, release.EventReleaseDetail, release.EventReleaseRightsList,
+	release.EventConflictingRelease,
 }
 
 // getNotifications handles GET /certified-pickup/v1/notifications (Notification Service 2.0).

@@ -152,6 +152,10 @@ func (i *Ingestion) release(c *Container, n *notifier) []*Right {
 			return nil
 		}
 	}
+	if existing := i.conflictingRelease(c, n); existing != nil {
+		i.refuseConflict(existing, n) // conflict.go
+		return nil
+	}
 	r := &Right{
 		ReleaseID: n.m.NewReleaseID, PortLoCode: i.PortLoCode, Key: i.Key, Details: i.Details,
 		Originator: n.m.Sender, Carrier: carrier, Terminal: *i.Terminal, Owner: n.m.Sender,
