@@ -26,6 +26,9 @@ type Admin struct {
 	now func() time.Time
 	// Changed is called after every change, so that a node can reload its registry at once.
 	Changed func(ctx context.Context)
+	// KeySealer seals new signing keys (identity/keyseal.go); without one a new key is stored in
+	// clear until the next node start seals it.
+	KeySealer identity.KeySealer
 }
 
 // New returns the registry's administration.

@@ -47,7 +47,7 @@ func guardedService(t *testing.T, clock *time.Time) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := identity.NewTokens("http://portlight.test", []identity.SigningKey{key})
+	tokens, err := identity.NewTokens("http://portlight.test", []identity.SigningKey{key}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
