@@ -129,6 +129,11 @@ func (s *Service) PasswordToken(ctx context.Context, username, password, from st
 	if !ok {
 		return TokenGrant{}, busy(time.Second, "too many password checks under way")
 	}
+	// Parallel guesses all pass the first look before any of them fails: look again with the slot.
+	if err := s.throttled(s.now(), keys); err != nil {
+		release()
+		return TokenGrant{}, err
+	}
 	u, found := s.dir.User(ctx, username)
 	hash := u.PasswordHash
 	if !found {

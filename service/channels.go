@@ -15,7 +15,8 @@ import (
 // only ever sees its own channels: another company's channel id is not found (404), the same as
 // one that does not exist, so ids cannot be probed.
 
-// ChannelView is a channel as its company sees it: everything but the credentials.
+// ChannelView is a channel as its company sees it: everything but the credentials (header values
+// that look like credentials are masked).
 type ChannelView struct {
 	ChannelID      string            `json:"channelId"`
 	Name           string            `json:"name"`
@@ -277,10 +278,7 @@ func ViewChannel(ch delivery.Channel) ChannelView {
 	if types == nil {
 		types = []string{}
 	}
-	headers := ch.Headers()
-	if headers == nil {
-		headers = map[string]string{}
-	}
+	headers := ch.ShownHeaders() // credential-like values masked (delivery/headers.go)
 	a := ch.Auth
 	auth := AuthView{Type: a.Type, Scopes: a.Scopes}
 	if a.Type != delivery.AuthNone {
