@@ -31,6 +31,7 @@ type Service struct {
 	tokens *identity.Tokens
 	cfg    Config
 	now    func() time.Time
+	ready  readyState // the readiness probe's last write (ready.go)
 	// Limiter counts calls per subscription; the server runs its flushes (RateLimiter.Run).
 	Limiter *RateLimiter
 	// Guard caps concurrent password checks and throttles failed proofs of a secret (guard.go).
