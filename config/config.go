@@ -124,7 +124,7 @@ var options = []option{
 			c.MaxConns = n
 			return nil
 		}, get: func(c *Config) string { return strconv.Itoa(c.MaxConns) }},
-	{name: "auth-concurrency", def: "0", usage: "password checks (Argon2id, 19 MiB each) that may run at once; beyond, POST /connect/token answers 429. 0: the number of cores",
+	{name: "auth-concurrency", def: "0", usage: "password checks (Argon2id, 19 MiB each) that may run at once; beyond, POST /connect/token answers 429. 0: half the cores (at least one)",
 		set: func(c *Config, v string) error {
 			n, err := strconv.Atoi(v)
 			if err != nil || n < 0 {

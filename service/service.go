@@ -20,7 +20,7 @@ type Config struct {
 	StrictCheckDigit bool
 	// RateLimit is the number of calls per minute each subscription may make; 0 means no limit.
 	RateLimit int
-	// AuthConcurrency is how many password checks may run at once; 0 means the number of cores.
+	// AuthConcurrency is how many password checks may run at once; 0 means half the cores.
 	AuthConcurrency int
 }
 
