@@ -92,7 +92,7 @@ func (a *API) checkOperator(r *http.Request) error {
 	if a.admin == nil {
 		return service.Errorf(service.CodeUnauthorized, "Access denied: the admin API needs the operator's token.")
 	}
-	return a.svc.CheckOperatorToken(bearerToken(r), a.adminToken, remoteHost(r))
+	return a.svc.CheckOperatorToken(bearerToken(r), a.adminToken, remoteHost(a, r))
 }
 
 // adminError maps the admin package's errors to the service's codes.

@@ -3,7 +3,6 @@ package api
 import (
 	"errors"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,9 +27,9 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	var grant service.TokenGrant
 	var err error
 	if req.grantType == "password" {
-		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password, remoteHost(r))
+		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password, remoteHost(a, r))
 	} else {
-		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret, remoteHost(r))
+		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret, remoteHost(a, r))
 	}
 	if err != nil {
 		var oe *service.OAuthError
@@ -43,13 +42,10 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	return nil
 }
 
-// remoteHost is the caller's address without its port: what failed proofs of a secret are
-// throttled by. Behind a proxy it is the proxy's (docs/security.md).
-func remoteHost(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
+// remoteHost is the caller's address: what failed proofs of a secret are throttled by (behind a
+// proxy of --trusted-proxies, the client it names; docs/security.md).
+func remoteHost(a *API, r *http.Request) string {
+	return a.svc.Guard.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))
 }
 
 func oauthFail(w http.ResponseWriter, e *service.OAuthError) error {

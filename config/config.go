@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -41,6 +42,7 @@ type Config struct {
 	// password checks (Argon2id, 19 MiB each) that may run at once.
 	MaxConns        int
 	AuthConcurrency int
+	TrustedProxies  []netip.Prefix
 }
 
 // option is one line of the option table.
@@ -133,6 +135,31 @@ var options = []option{
 			c.AuthConcurrency = n
 			return nil
 		}, get: func(c *Config) string { return strconv.Itoa(c.AuthConcurrency) }},
+	{name: "trusted-proxies", def: "", usage: "comma-separated addresses or CIDRs of the load balancers whose X-Forwarded-For names the caller, for the per-address lock of failed logins; empty: the connection's peer counts",
+		set: func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, f := range strings.Split(v, ",") {
+				if f = strings.TrimSpace(f); f == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(f)
+				if err != nil {
+					a, aerr := netip.ParseAddr(f)
+					if aerr != nil {
+						return fmt.Errorf("trusted-proxies: %q is not an address or a CIDR", f)
+					}
+					p = netip.PrefixFrom(a, a.BitLen())
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+			}
+			return nil
+		}, get: func(c *Config) string {
+			var out []string
+			for _, p := range c.TrustedProxies {
+				out = append(out, p.String())
+			}
+			return strings.Join(out, ",")
+		}},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

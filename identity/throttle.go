@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"net/netip"
 	"runtime"
 	"sync"
 	"time"
@@ -31,6 +32,8 @@ type Guard struct {
 	// MaxKeys bounds the memory of the failure counts; when full, expired counts are swept and
 	// new keys are not counted until there is room again (locks already set stay).
 	MaxKeys int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the client (clientaddr.go).
+	TrustedProxies []netip.Prefix
 }
 
 // Backoff is how a kind of key is locked after failures.

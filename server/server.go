@@ -113,7 +113,8 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	adm := admin.New(s.store, time.Now)
 	adm.KeySealer = sealer
 	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
-	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit, AuthConcurrency: s.cfg.AuthConcurrency}, time.Now)
+	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit,
+		AuthConcurrency: s.cfg.AuthConcurrency, TrustedProxies: s.cfg.TrustedProxies}, time.Now)
 	svc.Channels = hooks.manager
 	if err := hooks.start(ctx); err != nil {
 		ln.Close()

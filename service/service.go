@@ -6,6 +6,7 @@ package service
 
 import (
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/portlight/portlight/delivery"
@@ -22,6 +23,9 @@ type Config struct {
 	RateLimit int
 	// AuthConcurrency is how many password checks may run at once; 0 means half the cores.
 	AuthConcurrency int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the caller, for the
+	// throttling of failed logins per address (identity/clientaddr.go).
+	TrustedProxies []netip.Prefix
 }
 
 // Service is the platform behind the API.
@@ -43,8 +47,9 @@ type Service struct {
 
 // New builds the service. now is the clock (time.Now in production).
 func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, cfg Config, now func() time.Time) *Service {
-	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st),
-		Guard: identity.NewGuard(cfg.AuthConcurrency)}
+	guard := identity.NewGuard(cfg.AuthConcurrency)
+	guard.TrustedProxies = cfg.TrustedProxies
+	return &Service{store: st, dir: dir, tokens: tokens, cfg: cfg, now: now, Limiter: NewRateLimiter(cfg.RateLimit, st), Guard: guard}
 }
 
 // Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and
