@@ -106,7 +106,6 @@ func (d *Dispatcher) send(ctx context.Context, st *channelState, dl store.Delive
 		switch {
 		case errors.Is(err, ErrRefusedAddress):
 			reason = "refused_address"
-			err = errors.New("the receiver is not a public address") // the dial error names the address (ssrf.go)
 		case errors.Is(err, context.DeadlineExceeded) || isTimeout(err):
 			reason = "timeout"
 			err = fmt.Errorf("no answer within %s", d.opt.Timeout)

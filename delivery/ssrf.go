@@ -188,9 +188,18 @@ func (p Policy) Control(_, address string, _ syscall.RawConn) error {
 // at most perHost idle connections kept to each receiver.
 func NewHTTPClient(p Policy, perHost int) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second, Control: p.Control}
+	// A refused dial's error (a *net.OpError) names the address the host resolved to, and it ends
+	// up in the delivery history its company reads: answer without it.
+	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, address)
+		if errors.Is(err, ErrRefusedAddress) {
+			return nil, fmt.Errorf("%w: the receiver is not a public address", ErrRefusedAddress)
+		}
+		return c, err
+	}
 	transport := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
+		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   perHost,

@@ -120,6 +120,9 @@ func TestClientRefusesPrivateAddressesAtDialTime(t *testing.T) {
 		if !errors.Is(err, ErrRefusedAddress) {
 			t.Errorf("strict client GET %s: %v, want ErrRefusedAddress", u, err)
 		}
+		if u != srv.URL && err != nil && (strings.Contains(err.Error(), "127.0.0.1") || strings.Contains(err.Error(), "::1")) {
+			t.Errorf("strict client GET %s: %q names the address the name resolved to", u, err)
+		}
 		resp, err := NewHTTPClient(Policy{AllowPrivate: true}, 4).Get(u)
 		if err != nil || resp.StatusCode != 204 {
 			t.Errorf("sandbox client GET %s: %v", u, err)
