@@ -38,6 +38,21 @@ func (i *Ingestion) conflictingRelease(c *Container, n *notifier) *Right {
 	return nil
 }
 
+// movesIntoConflict refuses (as refuseConflict) an Update that moves release r to a terminal where
+// another agent has an active release of the container: else a release made at another terminal
+// and then moved would get round the rule.
+func (i *Ingestion) movesIntoConflict(c *Container, r *Right, n *notifier) bool {
+	if i.Terminal == nil || i.Terminal.Code == r.Terminal.Code {
+		return false
+	}
+	existing := i.conflictingRelease(c, n)
+	if existing == nil {
+		return false
+	}
+	i.refuseConflict(existing, n)
+	return true
+}
+
 // refuseConflict refuses the Release with a NotValidated to its sender (who is not told whose
 // release is in the way) and tells the existing release's agent and terminal operator.
 func (i *Ingestion) refuseConflict(existing *Right, n *notifier) {

@@ -76,6 +76,9 @@ func (i *Ingestion) decide(c *Container, n *notifier) []*Right {
 	next.UpdatedAt = n.m.Now
 	switch i.ActionType {
 	case ActionUpdate:
+		if i.movesIntoConflict(c, next, n) { // conflict.go
+			return nil
+		}
 		return i.update(next, n)
 	case ActionBlock:
 		return setCommercialLight(next, n, ValueOK, ValueBlocked)
