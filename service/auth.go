@@ -125,13 +125,13 @@ func (s *Service) PasswordToken(ctx context.Context, username, password, from st
 	if err := s.throttled(now, keys); err != nil {
 		return TokenGrant{}, err
 	}
-	release, ok := s.Guard.Acquire(ctx)
+	done, ok := s.Guard.Acquire(ctx)
 	if !ok {
 		return TokenGrant{}, busy(time.Second, "too many password checks under way")
 	}
 	// Parallel guesses all pass the first look before any of them fails: look again with the slot.
 	if err := s.throttled(s.now(), keys); err != nil {
-		release()
+		done()
 		return TokenGrant{}, err
 	}
 	u, found := s.dir.User(ctx, username)
@@ -141,7 +141,7 @@ func (s *Service) PasswordToken(ctx context.Context, username, password, from st
 		hash = dummyHash
 	}
 	match, err := identity.PasswordMatches(password, hash)
-	release()
+	done()
 	if !found || err != nil || !match {
 		s.Guard.Failed(now, keys...)
 		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_grant", Description: "unknown user or wrong password"}
