@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,6 +12,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/identity"
@@ -141,5 +145,66 @@ func TestPasswordGuessesGet429(t *testing.T) {
 	}
 	if refused < 9 {
 		t.Fatalf("%d of 10 guesses past the free ones were refused with 429", refused)
+	}
+}
+
+// TestTenYearTokenRefused (issue 14): a token signed with the node's own key (as someone who read
+// the key could) but valid for ten years is refused; the same token with the platform's one-hour
+// lifetime is accepted, so the refusal is the lifetime's.
+func TestTenYearTokenRefused(t *testing.T) {
+	n := startNode(t, t.TempDir())
+	st := n.openStore(t)
+	keys, err := st.SigningKeys(bg())
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var newest identity.SigningKey
+	for _, k := range keys {
+		if k.RetiredAt == nil && k.CreatedAt.After(newest.CreatedAt) {
+			newest = k
+		}
+	}
+	var sealed string
+	if err := json.Unmarshal(newest.JWK, &sealed); err != nil {
+		t.Fatalf("the signing key is not stored sealed: %v", err)
+	}
+	clear, err := n.sealer(t).Open(sealed, "signing-key:"+newest.KeyID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var jwk jose.JSONWebKey
+	if err := jwk.UnmarshalJSON(clear); err != nil {
+		t.Fatal(err)
+	}
+	signer, err := jose.NewSigner(jose.SigningKey{Algorithm: jose.ES256, Key: jwk}, (&jose.SignerOptions{}).WithType("JWT"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa1 := n.party(t, SA1)
+	call := func(lifetime time.Duration) int {
+		now := time.Now()
+		std := jwt.Claims{Issuer: n.creds.BaseURL, Subject: sa1.ClientID, IssuedAt: jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now.Add(-time.Minute)), Expiry: jwt.NewNumericDate(now.Add(lifetime))}
+		raw, err := jwt.Signed(signer).Claims(std).Claims(map[string]any{"nxt_entity_id": SA1, "client_id": sa1.ClientID}).Serialize()
+		if err != nil {
+			t.Fatal(err)
+		}
+		req, _ := http.NewRequest(http.MethodGet, n.creds.BaseURL+"/certified-pickup/v1/notifications?storedOn="+now.UTC().Format("2006-01-02"), nil)
+		req.Header.Set("Authorization", "Bearer "+raw)
+		req.Header.Set("Ocp-Apim-Subscription-Key", sa1.SubscriptionKey)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	// Nothing stored today matches the pull: 405, the seed's answer to an authenticated caller.
+	if status := call(identity.TokenLifetime); status == http.StatusUnauthorized || status >= 500 {
+		t.Fatalf("a minted token of one hour: %d, want it accepted (the test's minting is wrong)", status)
+	}
+	if status := call(10 * 365 * 24 * time.Hour); status != http.StatusUnauthorized {
+		t.Fatalf("a token valid for ten years: %d, want 401", status)
 	}
 }
