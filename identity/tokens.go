@@ -175,9 +175,9 @@ func (t *Tokens) Verify(raw string, now time.Time) (Claims, error) {
 	if err := std.ValidateWithLeeway(jwt.Expected{Issuer: t.issuer, Time: now}, 30*time.Second); err != nil || std.Expiry == nil {
 		return Claims{}, ErrInvalidToken
 	}
-	// A token must not outlive what the platform issues: one valid for ten years (signed by a
-	// leaked key, or by a node with another TokenLifetime) would survive every revocation of the
-	// key's tokens but the key's own retirement.
+	// A token must not outlive what the platform issues (issue 14: one valid for ten years was
+	// accepted). Whoever got hold of a signing key could otherwise mint tokens that stay good for
+	// as long as the key is not retired, long after the key itself was replaced.
 	if std.IssuedAt == nil || std.Expiry.Time().Sub(std.IssuedAt.Time()) > TokenLifetime+time.Minute {
 		return Claims{}, ErrInvalidToken
 	}
