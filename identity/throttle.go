@@ -15,7 +15,7 @@ import (
 //
 //   - at most Concurrency password checks run at once (half the cores); a check waits up to
 //     MaxWait for a slot and is otherwise refused with a time to try again (the API's 429);
-//   - every key (an address, a username, a client id, the admin token's caller) has a failure
+//   - every key (an address, a username) has a failure
 //     count: after Free failures each further one locks the key for Base, doubling up to Max; a
 //     locked key is refused before any hash is computed, even with the right secret; a success
 //     clears the key.
@@ -44,7 +44,7 @@ type Backoff struct {
 	Base, Max time.Duration
 }
 
-// The back-off of each kind of key. A username (or client id) is what a guesser aims at, so it
+// The back-off of each kind of key. A username is what a guesser aims at, so it
 // locks soon; an address can carry many honest users behind one NAT or proxy, so it is allowed
 // more before it locks, and for less long.
 var (
@@ -61,7 +61,7 @@ type Key struct {
 // AddressKey is the key of a caller's network address.
 func AddressKey(addr string) Key { return Key{Name: "addr:" + addr, Backoff: AddressBackoff} }
 
-// SubjectKey is the key of what is being proved: kind is "user", "client" or "admin".
+// SubjectKey is the key of what is being proved (kind "user": a username).
 func SubjectKey(kind, name string) Key {
 	return Key{Name: kind + ":" + name, Backoff: SubjectBackoff}
 }

@@ -154,17 +154,22 @@ func TestParallelPasswordGuessesAreCapped(t *testing.T) {
 	}
 }
 
-// TestClientSecretGuessingIsThrottled: the same for client secrets.
+// TestClientSecretGuessingIsThrottled: an address that keeps presenting wrong client secrets is
+// locked, the right secret from it too; the client itself is not locked, so the integrator's own
+// machines (another address) still get tokens.
 func TestClientSecretGuessingIsThrottled(t *testing.T) {
 	clock := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
 	s := guardedService(t, &clock)
 	ctx := context.Background()
 	for i := 0; i < 50; i++ {
-		_, _ = s.ClientCredentialsToken(ctx, "app", fmt.Sprint("guess", i), fmt.Sprint("10.2.0.", i))
+		_, _ = s.ClientCredentialsToken(ctx, "app", fmt.Sprint("guess", i), "198.51.100.7")
 	}
-	_, err := s.ClientCredentialsToken(ctx, "app", "s3cret", "192.0.2.1")
+	_, err := s.ClientCredentialsToken(ctx, "app", "s3cret", "198.51.100.7")
 	if st, retry := oauthStatus(t, err); st != http.StatusTooManyRequests || retry <= 0 {
-		t.Fatalf("the right secret after 50 wrong ones: %d, want 429", st)
+		t.Fatalf("the right secret from an address that guessed 50 times: %d, want 429", st)
+	}
+	if _, err := s.ClientCredentialsToken(ctx, "app", "s3cret", "203.0.113.9"); err != nil {
+		t.Fatalf("the client from its own address while a guesser is locked: %v", err)
 	}
 }
 
