@@ -15,10 +15,10 @@ import (
 //
 //   - at most Concurrency password checks run at once (half the cores); a check waits up to
 //     MaxWait for a slot and is otherwise refused with a time to try again (the API's 429);
-//   - every key (an address, a username) has a failure
-//     count: after Free failures each further one locks the key for Base, doubling up to Max; a
-//     locked key is refused before any hash is computed, even with the right secret; a success
-//     clears the key.
+//   - every key (an address, a username) has a failure count: after Free failures each further
+//     one locks the key for Base, doubling up to Max; a locked key is refused before any hash is
+//     computed, even with the right secret; the caller clears a key on success where that is safe
+//     (a username, not an address: service/auth.go).
 //
 // The counts live in this node's memory: with several nodes behind a load balancer an attacker
 // gets each node's allowance (docs/security.md says so); the lock still doubles on every node.
