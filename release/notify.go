@@ -41,7 +41,7 @@ const (
 var Events = []string{
 	EventNotValidated, EventTransferred, EventAcceptedByNextParty, EventDeclinedByNextParty,
 	EventRevokedByPreviousParty, EventReleaseLightChanged, EventUpdate, EventGateOut, EventDelete,
-	EventReleaseDetail, EventReleaseRightsList, EventValidationResponse,
+	EventReleaseDetail, EventReleaseRightsList, EventValidationResponse, EventConflictingRelease,
 }
 
 // TimestampLayout is the notification timestamp format: UTC ISO 8601 with 7 fractional digits,
