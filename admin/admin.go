@@ -27,15 +27,19 @@ type Admin struct {
 	now func() time.Time
 	// changed is called after every change, so that a node can reload its registry at once.
 	changed func(ctx context.Context)
+	// keySealer seals new signing keys (identity/keyseal.go); without one a new key is stored in
+	// clear until the next node start seals it.
+	keySealer identity.KeySealer
 }
 
 // New returns the registry's administration. changed, when not nil, is called after every
-// change, so that a node can reload its registry at once.
-func New(reg store.Registry, now func() time.Time, changed func(ctx context.Context)) *Admin {
+// change, so that a node can reload its registry at once; keySealer, when not nil, seals the
+// signing keys it makes (docs/security.md).
+func New(reg store.Registry, now func() time.Time, changed func(ctx context.Context), keySealer identity.KeySealer) *Admin {
 	if changed == nil {
 		changed = func(context.Context) {}
 	}
-	return &Admin{reg: reg, now: now, changed: changed}
+	return &Admin{reg: reg, now: now, changed: changed, keySealer: keySealer}
 }
 
 // The admin's errors are the one vocabulary's (package fault), answered by the admin API like

@@ -135,6 +135,9 @@ func (a *Admin) SigningKeys(ctx context.Context) ([]identity.SigningKey, error) 
 // the older keys still verify the tokens they signed. Retire an old key once its tokens expired.
 func (a *Admin) RotateSigningKey(ctx context.Context) (identity.SigningKey, error) {
 	k, err := identity.NewSigningKey(a.now().UTC())
+	if err == nil && a.keySealer != nil {
+		k, err = identity.SealSigningKey(k, a.keySealer)
+	}
 	if err != nil {
 		return k, err
 	}

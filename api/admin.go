@@ -1,7 +1,6 @@
 package api
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -73,13 +72,13 @@ type userRequest struct {
 	Password string `json:"password,omitempty"`
 }
 
-// checkOperator admits the operator's bearer token, compared in constant time.
+// checkOperator admits the operator's bearer token, compared in constant time, failures
+// throttled per address.
 func (a *API) checkOperator(r *http.Request) error {
-	token := bearerToken(r)
-	if a.admin == nil || a.adminToken == "" || subtle.ConstantTimeCompare([]byte(token), []byte(a.adminToken)) != 1 {
+	if a.admin == nil {
 		return service.Errorf(service.CodeUnauthorized, "Access denied: the admin API needs the operator's token.")
 	}
-	return nil
+	return a.svc.CheckOperatorToken(bearerToken(r), a.adminToken, remoteHost(a, r))
 }
 
 func answer(w http.ResponseWriter, status int, v any, err error) error {

@@ -9,7 +9,8 @@ import (
 
 // The JSON views of the notification channels and their deliveries: what a company sees of them.
 
-// ChannelView is a channel as its company sees it: everything but the credentials.
+// ChannelView is a channel as its company sees it: everything but the credentials (header values
+// that look like credentials are masked).
 type ChannelView struct {
 	ChannelID      string            `json:"channelId"`
 	Name           string            `json:"name"`
@@ -105,10 +106,7 @@ func ViewChannel(ch delivery.Channel) ChannelView {
 	if types == nil {
 		types = []string{}
 	}
-	headers := ch.Headers()
-	if headers == nil {
-		headers = map[string]string{}
-	}
+	headers := ch.ShownHeaders() // credential-like values masked (delivery/headers.go)
 	a := ch.Auth
 	auth := AuthView{Type: a.Type, Scopes: a.Scopes}
 	if a.Type != delivery.AuthNone {

@@ -231,6 +231,9 @@ func buildOpenAPI(routes []route) []byte {
 }
 
 func errorStatuses(rt route) []int {
+	if rt.path == "/connect/token" {
+		return []int{400, 401, 429, 500} // 401 invalid_client; 429 a locked login or a full node (docs/security.md)
+	}
 	if rt.access == public {
 		return []int{400, 500}
 	}

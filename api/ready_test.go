@@ -31,7 +31,7 @@ func TestReadyz(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tokens, err := identity.NewTokens("http://portlight.test", []identity.SigningKey{key})
+	tokens, err := identity.NewTokens("http://portlight.test", []identity.SigningKey{key}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/portlight/portlight/service"
 )
@@ -26,9 +27,9 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	var grant service.TokenGrant
 	var err error
 	if req.grantType == "password" {
-		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password)
+		grant, err = a.svc.PasswordToken(r.Context(), req.username, req.password, remoteHost(a, r))
 	} else {
-		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret)
+		grant, err = a.svc.ClientCredentialsToken(r.Context(), req.clientID, req.secret, remoteHost(a, r))
 	}
 	if err != nil {
 		var oe *service.OAuthError
@@ -41,9 +42,18 @@ func (a *API) postToken(w http.ResponseWriter, r *http.Request, _ *service.Calle
 	return nil
 }
 
+// remoteHost is the caller's address: what failed proofs of a secret are throttled by (behind a
+// proxy of --trusted-proxies, the client it names; docs/security.md).
+func remoteHost(a *API, r *http.Request) string {
+	return a.svc.ClientAddress(r.RemoteAddr, r.Header.Values("X-Forwarded-For"))
+}
+
 func oauthFail(w http.ResponseWriter, e *service.OAuthError) error {
 	if e.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="portlight"`)
+	}
+	if e.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(e.RetryAfter.Seconds()+0.999)))
 	}
 	writeJSON(w, e.Status, e)
 	return nil

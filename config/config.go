@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"net"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,11 @@ type Config struct {
 	// implied notes the options whose value in force is not what they were set to, and why
 	// (see Load).
 	implied map[string]string
+	// Hardening (docs/security.md): the connections the listener holds open at once, and the
+	// password checks (Argon2id, 19 MiB each) that may run at once.
+	MaxConns        int
+	AuthConcurrency int
+	TrustedProxies  []netip.Prefix
 }
 
 // option is one line of the option table.
@@ -116,6 +122,49 @@ var options = []option{
 		set: boolSetter(func(c *Config, b bool) { c.AllowPrivateWebhooks = b }), get: func(c *Config) string { return strconv.FormatBool(c.AllowPrivateWebhooks) }},
 	{name: "secret-key-file", def: "", usage: "file with the 32-byte key (base64) that encrypts the notification channels' secrets at rest; default: <data-dir>/channel-secrets.key, made on first use (SQLite only; every PostgreSQL node needs the same file)",
 		set: func(c *Config, v string) error { c.SecretKeyFile = v; return nil }, get: func(c *Config) string { return c.SecretKeyFile }},
+	{name: "max-conns", def: "4096", usage: "connections the API listener holds open at once; further ones wait in the kernel's backlog (keeps half-open connections from exhausting file descriptors)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 {
+				return fmt.Errorf("max-conns: %q is not a whole number >= 1", v)
+			}
+			c.MaxConns = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.MaxConns) }},
+	{name: "auth-concurrency", def: "0", usage: "password checks (Argon2id, 19 MiB each) that may run at once; beyond, POST /connect/token answers 429. 0: half the cores (at least one)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return fmt.Errorf("auth-concurrency: %q is not a whole number >= 0", v)
+			}
+			c.AuthConcurrency = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.AuthConcurrency) }},
+	{name: "trusted-proxies", def: "", usage: "comma-separated addresses or CIDRs of the load balancers whose X-Forwarded-For names the caller, for the per-address lock of failed logins; empty: the connection's peer counts",
+		set: func(c *Config, v string) error {
+			c.TrustedProxies = nil
+			for _, f := range strings.Split(v, ",") {
+				if f = strings.TrimSpace(f); f == "" {
+					continue
+				}
+				p, err := netip.ParsePrefix(f)
+				if err != nil {
+					a, aerr := netip.ParseAddr(f)
+					if aerr != nil {
+						return fmt.Errorf("trusted-proxies: %q is not an address or a CIDR", f)
+					}
+					p = netip.PrefixFrom(a, a.BitLen())
+				}
+				c.TrustedProxies = append(c.TrustedProxies, p.Masked())
+			}
+			return nil
+		}, get: func(c *Config) string {
+			var out []string
+			for _, p := range c.TrustedProxies {
+				out = append(out, p.String())
+			}
+			return strings.Join(out, ",")
+		}},
 	{name: "debug-addr", def: "", usage: "address for Go's pprof profiles (/debug/pprof); empty: off. Keep it private",
 		set: func(c *Config, v string) error { c.DebugAddr = v; return nil }, get: func(c *Config) string { return c.DebugAddr }},
 }

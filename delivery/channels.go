@@ -303,6 +303,13 @@ func (m *Manager) apply(ctx context.Context, c *Channel, spec Spec, prev *Channe
 			(lk == "authorization" && authType != AuthNone) {
 			return invalid("headers", "Header %q is set by Portlight and may not be given.", k)
 		}
+		if v == MaskedHeaderValue { // a masked value sent back keeps the stored one (headers.go)
+			kept, ok := keptHeader(prev, k)
+			if !ok {
+				return invalid("headers", "Header %q has no stored value to keep; send its value.", k)
+			}
+			v = kept
+		}
 		if len(v) > 4096 || strings.ContainsAny(v, "\r\n\x00") {
 			return invalid("headers", "The value of header %q must be one line of at most 4096 characters.", k)
 		}

@@ -43,6 +43,16 @@ var refusedPrefixes = []netip.Prefix{
 	netip.MustParsePrefix("2001:db8::/32"),   // documentation
 }
 
+// transitionPrefixes are the IPv6 transition forms that embed an IPv4 address, which a relay or
+// the host's own tunnel would reach instead: ::a.b.c.d (IPv4-compatible, deprecated), 6to4
+// (2002:a.b.c.d::) and Teredo (2001:0::, the client's address obfuscated in the last 32 bits).
+// No public webhook receiver needs them, so they are refused whatever they embed.
+var transitionPrefixes = []netip.Prefix{
+	netip.MustParsePrefix("::/96"),
+	netip.MustParsePrefix("2002::/16"),
+	netip.MustParsePrefix("2001::/32"),
+}
+
 // Refused says why a webhook may not connect to ip ("" when it may), as long as private
 // addresses are not allowed.
 func Refused(ip netip.Addr) string {
@@ -60,6 +70,11 @@ func Refused(ip netip.Addr) string {
 		return "the unspecified address"
 	case ip.IsMulticast(), ip.IsInterfaceLocalMulticast():
 		return "a multicast address"
+	}
+	for _, p := range transitionPrefixes {
+		if p.Contains(ip) {
+			return "an IPv6 transition address embedding IPv4"
+		}
 	}
 	for _, p := range refusedPrefixes {
 		if p.Contains(ip) {
@@ -82,7 +97,8 @@ func invalid(field, format string, args ...any) error {
 
 // CheckURL parses a webhook or token endpoint URL given for field and refuses what the policy
 // forbids: another scheme than HTTPS (HTTP when private addresses are allowed), credentials in the
-// URL, a host that does not resolve or that resolves to an address Refused.
+// URL, a host that does not resolve or that resolves to an address Refused (as "not a public
+// address", whichever it was).
 func (p Policy) CheckURL(ctx context.Context, field, raw string) (*url.URL, error) {
 	raw = strings.TrimSpace(raw)
 	if raw == "" {
@@ -114,25 +130,32 @@ func (p Policy) CheckURL(ctx context.Context, field, raw string) (*url.URL, erro
 		return u, nil
 	}
 	host := u.Hostname()
-	var addrs []netip.Addr
 	if ip, err := netip.ParseAddr(host); err == nil {
-		addrs = []netip.Addr{ip}
-	} else {
-		lookup := p.LookupIP
-		if lookup == nil {
-			lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
-				return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
-			}
+		// An address the caller wrote: saying what is wrong with it tells them nothing new.
+		if why := Refused(ip); why != "" {
+			return nil, invalid(field, "The host of '%s' (%s) is %s: webhooks may only reach public addresses.", field, host, why)
 		}
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		if addrs, err = lookup(ctx, host); err != nil || len(addrs) == 0 {
-			return nil, invalid(field, "The host of '%s' (%s) does not resolve.", field, host)
+		return u, nil
+	}
+	// A name: the answer must not tell what the operator's DNS makes of it (a private address, a
+	// reserved one, or nothing), or a company could map the internal network name by name. One
+	// message for every refusal.
+	notPublic := invalid(field, "The host of '%s' (%s) is not a public address: webhooks may only reach public addresses.", field, host)
+	lookup := p.LookupIP
+	if lookup == nil {
+		lookup = func(ctx context.Context, host string) ([]netip.Addr, error) {
+			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}
 	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	addrs, err := lookup(ctx, host)
+	if err != nil || len(addrs) == 0 {
+		return nil, notPublic
+	}
 	for _, ip := range addrs {
-		if why := Refused(ip); why != "" {
-			return nil, invalid(field, "The host of '%s' (%s) resolves to %s (%s): webhooks may only reach public addresses.", field, host, ip, why)
+		if Refused(ip) != "" {
+			return nil, notPublic
 		}
 	}
 	return u, nil
@@ -152,8 +175,9 @@ func (p Policy) Control(_, address string, _ syscall.RawConn) error {
 	if err != nil {
 		return fmt.Errorf("%w: %s is not an address", ErrRefusedAddress, address)
 	}
-	if why := Refused(ap.Addr()); why != "" {
-		return fmt.Errorf("%w: %s is %s", ErrRefusedAddress, ap.Addr(), why)
+	if Refused(ap.Addr()) != "" {
+		// The attempt's error is shown to the channel's company: it must not name the address.
+		return fmt.Errorf("%w: the receiver is not a public address", ErrRefusedAddress)
 	}
 	return nil
 }
@@ -164,9 +188,18 @@ func (p Policy) Control(_, address string, _ syscall.RawConn) error {
 // at most perHost idle connections kept to each receiver.
 func NewHTTPClient(p Policy, perHost int) *http.Client {
 	dialer := &net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second, Control: p.Control}
+	// A refused dial's error (a *net.OpError) names the address the host resolved to, and it ends
+	// up in the delivery history its company reads: answer without it.
+	dial := func(ctx context.Context, network, address string) (net.Conn, error) {
+		c, err := dialer.DialContext(ctx, network, address)
+		if errors.Is(err, ErrRefusedAddress) {
+			return nil, fmt.Errorf("%w: the receiver is not a public address", ErrRefusedAddress)
+		}
+		return c, err
+	}
 	transport := &http.Transport{
 		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
+		DialContext:           dial,
 		ForceAttemptHTTP2:     true,
 		MaxIdleConns:          1024,
 		MaxIdleConnsPerHost:   perHost,

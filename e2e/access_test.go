@@ -161,7 +161,7 @@ func forgeTokens(t *testing.T, n *node, p *client.Client) (expired, foreign stri
 		t.Fatal(err)
 	}
 	c := identity.Client{ClientID: p.ClientID, CompanyID: SA1}
-	own, err := identity.NewTokens(n.creds.BaseURL, keys)
+	own, err := identity.NewTokens(n.creds.BaseURL, keys, n.sealer(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func forgeTokens(t *testing.T, n *node, p *client.Client) (expired, foreign stri
 		t.Fatal(err)
 	}
 	other, _ := identity.NewSigningKey(time.Now())
-	stranger, _ := identity.NewTokens(n.creds.BaseURL, []identity.SigningKey{other})
+	stranger, _ := identity.NewTokens(n.creds.BaseURL, []identity.SigningKey{other}, nil)
 	foreign, _, _ = stranger.Issue(c, time.Now())
 	return expired, foreign
 }

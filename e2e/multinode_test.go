@@ -428,7 +428,7 @@ func checkExpiredOnce(t *testing.T, st store.Store, eqs []string) {
 func checkRateLimitAcrossNodes(t *testing.T, c *cluster, st store.Store, nodes []int, limit int) {
 	t.Helper()
 	calls := limit * 3 / 2 // on one node, or without sharing, every one would pass
-	key, err := admin.New(st, time.Now, nil).CreateSubscriptionKey(bg(), RP2, "rate limit check")
+	key, err := admin.New(st, time.Now, nil, nil).CreateSubscriptionKey(bg(), RP2, "rate limit check")
 	if err != nil {
 		t.Fatal(err)
 	}

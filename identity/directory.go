@@ -87,7 +87,7 @@ func (d *Directory) reloadLocked(ctx context.Context) error {
 		c := &companies[i]
 		s.companies[c.NxtEntityID] = c
 		if c.IngestionID != "" {
-			s.ingestion[NormaliseCode(c.IngestionID)] = c
+			s.ingestion[StoredIngestionID(c.IngestionID)] = c // stored hashed (secrets.go)
 		}
 		for _, t := range []release.IdentificationType{release.IDNxtEntityID, release.IDEori, release.IDDuns, release.IDTin, release.IDApcs} {
 			if v := c.Identifier(t); v != "" {
@@ -157,7 +157,8 @@ func (d *Directory) Company(ctx context.Context, id string) (*Company, bool) {
 
 // ByIngestionID returns the company an ingestion id belongs to.
 func (d *Directory) ByIngestionID(ctx context.Context, id string) (*Company, bool) {
-	return lookup(ctx, d, func(s *snapshot) (*Company, bool) { c, ok := s.ingestion[NormaliseCode(id)]; return c, ok })
+	h := HashIngestionID(id)
+	return lookup(ctx, d, func(s *snapshot) (*Company, bool) { c, ok := s.ingestion[h]; return c, ok })
 }
 
 // Resolve finds the company a request names by {identificationType, identificationCode}

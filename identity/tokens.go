@@ -59,6 +59,7 @@ func NewSigningKey(now time.Time) (SigningKey, error) {
 // map lookup, and every call carries a token.
 type Tokens struct {
 	issuer string
+	sealer KeySealer // opens the sealed private keys (keyseal.go)
 	state  atomic.Pointer[keyState]
 
 	mu       sync.Mutex
@@ -73,9 +74,10 @@ type keyState struct {
 	ids    string // the key ids, to tell whether a reload changed anything
 }
 
-// NewTokens builds the token service from the stored signing keys (at least one active).
-func NewTokens(issuer string, keys []SigningKey) (*Tokens, error) {
-	t := &Tokens{issuer: issuer, verified: map[string]Claims{}}
+// NewTokens builds the token service from the stored signing keys (at least one active); sealer
+// opens the sealed ones (nil: only keys in clear load).
+func NewTokens(issuer string, keys []SigningKey, sealer KeySealer) (*Tokens, error) {
+	t := &Tokens{issuer: issuer, sealer: sealer, verified: map[string]Claims{}}
 	return t, t.Load(keys)
 }
 
@@ -90,8 +92,12 @@ func (t *Tokens) Load(keys []SigningKey) error {
 		if k.RetiredAt != nil {
 			continue
 		}
+		clear, err := openSigningKey(*k, t.sealer)
+		if err != nil {
+			return fmt.Errorf("signing key %s: %w", k.KeyID, err)
+		}
 		var jwk jose.JSONWebKey
-		if err := jwk.UnmarshalJSON(k.JWK); err != nil {
+		if err := jwk.UnmarshalJSON(clear); err != nil {
 			return fmt.Errorf("signing key %s: %w", k.KeyID, err)
 		}
 		priv, ok := jwk.Key.(*ecdsa.PrivateKey)
@@ -167,6 +173,12 @@ func (t *Tokens) Verify(raw string, now time.Time) (Claims, error) {
 		return Claims{}, ErrInvalidToken
 	}
 	if err := std.ValidateWithLeeway(jwt.Expected{Issuer: t.issuer, Time: now}, 30*time.Second); err != nil || std.Expiry == nil {
+		return Claims{}, ErrInvalidToken
+	}
+	// A token must not outlive what the platform issues (issue 14: one valid for ten years was
+	// accepted). Whoever got hold of a signing key could otherwise mint tokens that stay good for
+	// as long as the key is not retired, long after the key itself was replaced.
+	if std.IssuedAt == nil || std.Expiry.Time().Sub(std.IssuedAt.Time()) > TokenLifetime+time.Minute {
 		return Claims{}, ErrInvalidToken
 	}
 	c = Claims{ClientID: custom.ClientID, Username: custom.Username, CompanyID: custom.CompanyID, Expiry: std.Expiry.Time()}

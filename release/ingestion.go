@@ -91,6 +91,9 @@ func (i *Ingestion) decide(c *Container, n *notifier) []*Right {
 	next.UpdatedAt = n.m.Now
 	switch i.ActionType {
 	case ActionUpdate:
+		if i.movesIntoConflict(c, next, n) { // conflict.go
+			return nil
+		}
 		return i.update(next, n)
 	case ActionBlock:
 		return setCommercialLight(next, n, ValueOK, ValueBlocked)
@@ -179,6 +182,10 @@ func (i *Ingestion) release(c *Container, n *notifier) []*Right {
 			n.notValidated(TypeReleaseLight, eq, nil, msgAlreadyFound(i.Key))
 			return nil
 		}
+	}
+	if existing := i.conflictingRelease(c, n); existing != nil {
+		i.refuseConflict(existing, n) // conflict.go
+		return nil
 	}
 	r := &Right{
 		ReleaseID: n.m.NewReleaseID, PortLoCode: i.PortLoCode, Key: i.Key, Details: i.Details,

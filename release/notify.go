@@ -45,7 +45,7 @@ const (
 var Events = []string{
 	EventNotValidated, EventTransferred, EventAcceptedByNextParty, EventDeclinedByNextParty,
 	EventRevokedByPreviousParty, EventReleaseLightChanged, EventUpdate, EventGateOut, EventDelete,
-	EventReleaseDetail, EventReleaseRightsList, EventValidationResponse, EventAPERAK,
+	EventReleaseDetail, EventReleaseRightsList, EventValidationResponse, EventConflictingRelease, EventAPERAK,
 }
 
 // TimestampLayout is the notification timestamp format: UTC ISO 8601 with 7 fractional digits,

@@ -14,8 +14,9 @@ import (
 // The properties the random sequences of property_test.go must keep after every step.
 
 // checkRejection is property (c): a rejected outcome changes no right and no fact and consists of
-// one NotValidated to the sender, whose text is the Reason, or, refused as not allowed (only an
-// Unblock or Delete, answered 405 by the API), of no notification at all; a command that changes nothing (other
+// one NotValidated to the sender, whose text is the Reason (a Release refused for another agent's
+// release adds ConflictingRelease notices to that release's stakeholders), or, refused as not
+// allowed (only an Unblock or Delete, answered 405 by the API), of no notification at all; a command that changes nothing (other
 // than a query, the expiry scheduler finding nothing due, or a customs status that only updates
 // what is known of the container) is a rejection. Only a customs status changes the facts. That
 // Decide never modifies the container it is given is checked by the caller.
@@ -28,7 +29,7 @@ func checkRejection(cmd release.Command, out release.Outcome) error {
 		return fmt.Errorf("rejected (%s) but changed %d rights (facts %v)", out.Reason, len(out.Changed), out.Facts != nil)
 	case out.NotAllowed && (!out.Rejected || len(out.Notifications) > 0 || !notAllowedKind(cmd)):
 		return fmt.Errorf("%s refused as not allowed (%s), rejected %v, with %d notifications", cmd.Action(), out.Reason, out.Rejected, len(out.Notifications))
-	case out.Rejected && !out.NotAllowed && (len(out.Notifications) != 1 || out.Notifications[0].Event != release.EventNotValidated || out.Notifications[0].Body != out.Reason):
+	case out.Rejected && !out.NotAllowed && (len(out.Notifications) != 1+conflictNotices(out) || out.Notifications[0].Event != release.EventNotValidated || out.Notifications[0].Body != out.Reason):
 		return fmt.Errorf("rejected (%s) with %d notifications, not one NotValidated giving the reason", out.Reason, len(out.Notifications))
 	case expire && out.Rejected:
 		return fmt.Errorf("the expiry scheduler was refused: %s", out.Reason)
@@ -100,6 +101,18 @@ func stakeholders(c *release.Container) map[string][]string {
 		m[r.ReleaseID] = r.Stakeholders()
 	}
 	return m
+}
+
+// conflictNotices counts the ConflictingRelease notices a refused Release sends besides its
+// NotValidated (release/conflict.go): the existing release's agent and terminal operator.
+func conflictNotices(out release.Outcome) int {
+	n := 0
+	for _, m := range out.Notifications {
+		if m.Event == release.EventConflictingRelease {
+			n++
+		}
+	}
+	return n
 }
 
 // checkRecipients is property (a): nobody hears of a right it is not a stakeholder of (before or

@@ -101,8 +101,9 @@ func Seed(ctx context.Context, reg store.Registry, dataDir, baseURL string, now 
 	creds := &Credentials{BaseURL: baseURL, PortLoCode: PortLoCode, TokenURL: baseURL + "/connect/token"}
 	for _, d := range demoCompanies() {
 		c := d.company
-		c.IngestionID = ingestion[c.NxtEntityID]
-		if c.IngestionID == "" {
+		// The store keeps ingestion ids hashed: the previous file's id is kept while it matches.
+		c.IngestionID = previous[c.NxtEntityID].IngestionID
+		if stored := ingestion[c.NxtEntityID]; c.IngestionID == "" || stored == "" || identity.StoredIngestionID(stored) != identity.HashIngestionID(c.IngestionID) {
 			c.IngestionID = uuid.NewString()
 		}
 		c.CreatedAt = now

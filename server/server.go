@@ -66,6 +66,11 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
+	maxConns := s.cfg.MaxConns
+	if maxConns <= 0 {
+		maxConns = DefaultMaxConns
+	}
+	ln = limitConns(ln, maxConns)
 	s.listener = ln
 	s.BaseURL = s.cfg.PublicURL
 	if s.BaseURL == "" {
@@ -84,7 +89,12 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		}
 		sandbox.Print(out, creds, filepath.Join(s.cfg.DataDir, sandbox.CredentialsFile))
 	}
-	tokens, err := signingKeys(ctx, s.store, s.BaseURL, now)
+	sealer, err := Sealer(s.cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	tokens, err := signingKeys(ctx, s.store, s.BaseURL, now, sealer)
 	if err != nil {
 		ln.Close()
 		return err
@@ -101,8 +111,9 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	}
 	s.hooks = hooks
 	// This node sees a revocation at once, the others within a second or two.
-	adm := admin.New(s.store, time.Now, func(ctx context.Context) { _ = dir.Reload(ctx) })
-	svc := service.New(hooks.wrap(s.store), dir, tokens, hooks.manager, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit}, time.Now)
+	adm := admin.New(s.store, time.Now, func(ctx context.Context) { _ = dir.Reload(ctx) }, sealer)
+	svc := service.New(hooks.wrap(s.store), dir, tokens, hooks.manager, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit,
+		AuthConcurrency: s.cfg.AuthConcurrency, TrustedProxies: s.cfg.TrustedProxies}, time.Now)
 	limiter := api.NewRateLimiter(s.cfg.RateLimit, s.store)
 	if err := hooks.start(ctx); err != nil {
 		ln.Close()
@@ -137,20 +148,35 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	return nil
 }
 
-// signingKeys loads the token signing keys, making the first one on a fresh database.
-func signingKeys(ctx context.Context, st store.Store, issuer string, now time.Time) (*identity.Tokens, error) {
+// signingKeys loads the token signing keys, making the first one on a fresh database. Their
+// private parts are sealed with the key of the channels' secrets (identity/keyseal.go); a key a
+// database holds in clear from before is sealed here, once.
+func signingKeys(ctx context.Context, st store.Store, issuer string, now time.Time, sealer identity.KeySealer) (*identity.Tokens, error) {
 	keys, err := st.SigningKeys(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("load signing keys: %w", err)
 	}
 	active := 0
-	for _, k := range keys {
+	for i, k := range keys {
 		if k.RetiredAt == nil {
 			active++
+		}
+		if !identity.SigningKeySealed(k) {
+			sealed, err := identity.SealSigningKey(k, sealer)
+			if err == nil {
+				err = st.ResealSigningKey(ctx, k.KeyID, sealed.JWK)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("seal signing key %s: %w", k.KeyID, err)
+			}
+			keys[i] = sealed
 		}
 	}
 	if active == 0 {
 		k, err := identity.NewSigningKey(now)
+		if err == nil {
+			k, err = identity.SealSigningKey(k, sealer)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +186,7 @@ func signingKeys(ctx context.Context, st store.Store, issuer string, now time.Ti
 		keys = append(keys, k)
 	}
 	// The issuer is the public URL, the same on every node behind one address (--public-url).
-	return identity.NewTokens(issuer, keys)
+	return identity.NewTokens(issuer, keys, sealer)
 }
 
 // Shutdown stops accepting calls, lets in-flight ones finish within the configured time, and

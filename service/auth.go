@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
@@ -77,20 +78,30 @@ type OAuthError struct {
 	Status      int    `json:"-"`
 	Code        string `json:"error"`
 	Description string `json:"error_description,omitempty"`
+	// RetryAfter is when to try again, for a 429 (the API sends it as Retry-After).
+	RetryAfter time.Duration `json:"-"`
 }
 
 func (e *OAuthError) Error() string { return e.Code + ": " + e.Description }
 
-// ClientCredentialsToken issues a token for a client that proves its secret.
-func (s *Service) ClientCredentialsToken(ctx context.Context, clientID, secret string) (TokenGrant, error) {
+// ClientCredentialsToken issues a token for a client that proves its secret. from is the
+// caller's network address, which failures lock (guard.go). The client id is not locked: a client
+// secret is 256 random bits, so guessing it is hopeless, and a lock would only let anyone who knows
+// a client id shut the integrator's machines out.
+func (s *Service) ClientCredentialsToken(ctx context.Context, clientID, secret, from string) (TokenGrant, error) {
 	if clientID == "" || secret == "" {
 		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_request", Description: "client_id and client_secret are required"}
 	}
+	now := s.now()
+	keys := []identity.Key{identity.AddressKey(from)}
+	if err := s.throttled(now, keys); err != nil {
+		return TokenGrant{}, err
+	}
 	client, ok := s.dir.Client(ctx, clientID)
 	if !ok || !identity.SecretMatches(secret, client.SecretHash) {
+		s.guard.Failed(now, keys...)
 		return TokenGrant{}, &OAuthError{Status: 401, Code: "invalid_client", Description: "unknown client or wrong secret"}
 	}
-	now := s.now()
 	tok, exp, err := s.tokens.Issue(client, now)
 	if err != nil {
 		return TokenGrant{}, Internal(err)
@@ -99,21 +110,39 @@ func (s *Service) ClientCredentialsToken(ctx context.Context, clientID, secret s
 }
 
 // PasswordToken issues a token for a user of a company who proves their password (OAuth2
-// password grant).
-func (s *Service) PasswordToken(ctx context.Context, username, password string) (TokenGrant, error) {
+// password grant). from is the caller's network address. The Argon2id check runs under the
+// guard's concurrency cap, and failures are throttled per address and per username (guard.go).
+func (s *Service) PasswordToken(ctx context.Context, username, password, from string) (TokenGrant, error) {
 	if username == "" || password == "" {
 		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_request", Description: "username and password are required"}
 	}
-	u, ok := s.dir.User(ctx, username)
-	if !ok {
-		// Spend the time a check would, so that the answer does not tell which users exist.
-		_, _ = identity.PasswordMatches(password, dummyHash)
-		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_grant", Description: "unknown user or wrong password"}
-	}
-	if match, err := identity.PasswordMatches(password, u.PasswordHash); err != nil || !match {
-		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_grant", Description: "unknown user or wrong password"}
-	}
 	now := s.now()
+	keys := []identity.Key{identity.AddressKey(from), identity.SubjectKey("user", strings.ToLower(strings.TrimSpace(username)))}
+	if err := s.throttled(now, keys); err != nil {
+		return TokenGrant{}, err
+	}
+	done, ok := s.guard.Acquire(ctx)
+	if !ok {
+		return TokenGrant{}, busy(time.Second, "too many password checks under way")
+	}
+	// Parallel guesses all pass the first look before any of them fails: look again with the slot.
+	if err := s.throttled(s.now(), keys); err != nil {
+		done()
+		return TokenGrant{}, err
+	}
+	u, found := s.dir.User(ctx, username)
+	hash := u.PasswordHash
+	if !found {
+		// Spend the time a check would, so that the answer does not tell which users exist.
+		hash = dummyHash
+	}
+	match, err := identity.PasswordMatches(password, hash)
+	done()
+	if !found || err != nil || !match {
+		s.guard.Failed(now, keys...)
+		return TokenGrant{}, &OAuthError{Status: 400, Code: "invalid_grant", Description: "unknown user or wrong password"}
+	}
+	s.guard.Succeeded(keys[1])
 	tok, exp, err := s.tokens.IssueForUser(u, now)
 	if err != nil {
 		return TokenGrant{}, Internal(err)

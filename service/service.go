@@ -9,6 +9,7 @@ package service
 import (
 	"cmp"
 	"context"
+	"net/netip"
 	"time"
 
 	"github.com/portlight/portlight/delivery"
@@ -21,6 +22,11 @@ import (
 type Config struct {
 	// StrictCheckDigit refuses equipment numbers with a wrong ISO 6346 check digit (default: warn).
 	StrictCheckDigit bool
+	// AuthConcurrency is how many password checks may run at once; 0 means half the cores.
+	AuthConcurrency int
+	// TrustedProxies are the load balancers whose X-Forwarded-For names the caller, for the
+	// throttling of failed logins per address (identity/clientaddr.go).
+	TrustedProxies []netip.Prefix
 }
 
 // Service is the platform behind the API.
@@ -30,6 +36,9 @@ type Service struct {
 	tokens *identity.Tokens
 	cfg    Config
 	now    func() time.Time
+	ready  readyState // the readiness probe's last write (ready.go)
+	// guard caps concurrent password checks and throttles failed proofs of a secret (guard.go).
+	guard *identity.Guard
 	// channels manages the companies' notification channels (channels.go); nil when the node
 	// has none.
 	channels *delivery.Manager
@@ -39,7 +48,9 @@ type Service struct {
 // notification channels' manager (nil: the node has no notification channels). now is the clock
 // (time.Now in production).
 func New(st store.Store, dir *identity.Directory, tokens *identity.Tokens, channels *delivery.Manager, cfg Config, now func() time.Time) *Service {
-	return &Service{store: st, dir: dir, tokens: tokens, channels: channels, cfg: cfg, now: now}
+	guard := identity.NewGuard(cfg.AuthConcurrency)
+	guard.TrustedProxies = cfg.TrustedProxies
+	return &Service{store: st, dir: dir, tokens: tokens, channels: channels, cfg: cfg, now: now, guard: guard}
 }
 
 // Receipt is the synchronous answer to an asynchronous call: the command is durably accepted and

@@ -163,6 +163,9 @@ type Registry interface {
 	SigningKeys(ctx context.Context) ([]identity.SigningKey, error)
 	// RetireSigningKey stops a key from verifying; ErrNotFound for an unknown key id.
 	RetireSigningKey(ctx context.Context, keyID string, at time.Time) error
+	// ResealSigningKey replaces the stored JWK of a key (a key stored in clear, sealed at
+	// start-up: identity/keyseal.go); ErrNotFound for an unknown key id.
+	ResealSigningKey(ctx context.Context, keyID string, jwk []byte) error
 	// DeleteTerminal removes a terminal of a port; ErrNotFound when there is none.
 	DeleteTerminal(ctx context.Context, portLoCode, code string) error
 	// CreateUser stores a new user (password grant); ErrConflict when the username exists.

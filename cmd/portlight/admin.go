@@ -31,7 +31,13 @@ func adminCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			out, err := do(ctx, admin.New(st, time.Now, nil), positional)
+			// New signing keys are sealed with the nodes' key (docs/security.md); without one
+			// (PostgreSQL and no --secret-key-file) a new key waits in clear for the next node start.
+			var keySealer identity.KeySealer
+			if sealer, err := server.Sealer(cfg); err == nil {
+				keySealer = sealer
+			}
+			out, err := do(ctx, admin.New(st, time.Now, nil, keySealer), positional)
 			if err != nil {
 				return err
 			}

@@ -131,6 +131,12 @@ func (s *Store) RetireSigningKey(ctx context.Context, keyID string, at time.Time
 	return updated("signing key", keyID, tag, err)
 }
 
+// ResealSigningKey implements store.Registry; ErrNotFound for an unknown key id.
+func (s *Store) ResealSigningKey(ctx context.Context, keyID string, jwk []byte) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE signing_keys SET jwk = $1 WHERE key_id = $2`, jwk, keyID)
+	return updated("signing key", keyID, tag, err)
+}
+
 // CreateUser implements store.Registry; ErrConflict when the username exists.
 func (s *Store) CreateUser(ctx context.Context, u identity.User) error {
 	_, err := s.pool.Exec(ctx, `INSERT INTO users (username, company_id, password_hash, created_at, revoked_at)

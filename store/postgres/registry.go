@@ -38,12 +38,13 @@ func (s *Store) PutCompany(ctx context.Context, c identity.Company) error {
 	}
 	var ingestionID *string
 	if c.IngestionID != "" {
-		ingestionID = &c.IngestionID
+		h := identity.StoredIngestionID(c.IngestionID) // a bearer secret: stored hashed
+		ingestionID = &h
 	}
 	_, err = s.pool.Exec(ctx, sqlPutCompany, c.NxtEntityID, c.Name, c.Eori, c.Tin, c.Apcs, c.Duns, c.Scac,
 		c.ExternalID, string(roles), string(addresses), ingestionID, c.CreatedAt)
 	if isUniqueViolation(err) {
-		return fmt.Errorf("store/postgres: ingestion id %q of company %s belongs to another company: %w", c.IngestionID, c.NxtEntityID, store.ErrConflict)
+		return fmt.Errorf("store/postgres: the ingestion id of company %s belongs to another company: %w", c.NxtEntityID, store.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("store/postgres: put company: %w", err)

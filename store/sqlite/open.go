@@ -25,8 +25,6 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
-	"os"
-	"path/filepath"
 	"runtime"
 	"sync"
 	"time"
@@ -113,10 +111,8 @@ func dsn(path string, writer bool) string {
 // Open opens (creating it and its directory if needed) the database file at path, brings its
 // schema up to date and starts the writer goroutine. Close releases it.
 func Open(ctx context.Context, path string) (*Store, error) {
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("store/sqlite: create directory: %w", err)
-		}
+	if err := privateFile(path); err != nil { // filemode.go
+		return nil, err
 	}
 	s := &Store{
 		path:    path,

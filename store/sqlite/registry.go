@@ -34,12 +34,12 @@ func (s *Store) PutCompany(ctx context.Context, c identity.Company) error {
 	}
 	var ingestionID any
 	if c.IngestionID != "" {
-		ingestionID = c.IngestionID
+		ingestionID = identity.StoredIngestionID(c.IngestionID) // a bearer secret: stored hashed
 	}
 	_, err = s.w.ExecContext(ctx, sqlPutCompany, c.NxtEntityID, c.Name, c.Eori, c.Tin, c.Apcs, c.Duns, c.Scac,
 		c.ExternalID, string(roles), string(addresses), ingestionID, nanos(c.CreatedAt))
 	if isUniqueViolation(err) {
-		return fmt.Errorf("store/sqlite: ingestion id %q of company %s belongs to another company: %w", c.IngestionID, c.NxtEntityID, store.ErrConflict)
+		return fmt.Errorf("store/sqlite: the ingestion id of company %s belongs to another company: %w", c.NxtEntityID, store.ErrConflict)
 	}
 	if err != nil {
 		return fmt.Errorf("store/sqlite: put company: %w", err)

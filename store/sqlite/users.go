@@ -52,6 +52,12 @@ func (s *Store) RetireSigningKey(ctx context.Context, keyID string, at time.Time
 	return updated("signing key", keyID, res, err)
 }
 
+// ResealSigningKey implements store.Registry.
+func (s *Store) ResealSigningKey(ctx context.Context, keyID string, jwk []byte) error {
+	res, err := s.w.ExecContext(ctx, `UPDATE signing_keys SET jwk = ? WHERE key_id = ?`, jwk, keyID)
+	return updated("signing key", keyID, res, err)
+}
+
 // DeleteTerminal implements store.Registry.
 func (s *Store) DeleteTerminal(ctx context.Context, portLoCode, code string) error {
 	res, err := s.w.ExecContext(ctx, `DELETE FROM terminals WHERE port_lo_code = ? AND code = ?`, portLoCode, code)

@@ -47,6 +47,16 @@ func testRetireSigningKey(t *testing.T, w *world) {
 		t.Fatalf("retired key: %+v", keys)
 	}
 	wantErr(t, "RetireSigningKey of an unknown key", w.s.RetireSigningKey(w.ctx, "nope", base), store.ErrNotFound)
+	// ResealSigningKey replaces the stored JWK (a key stored in clear, sealed at start-up) and
+	// leaves the rest of the key as it was.
+	sealed := []byte(`"aes256gcm:c2VhbGVk"`)
+	noErr(t, "ResealSigningKey", w.s.ResealSigningKey(w.ctx, k.KeyID, sealed))
+	keys, err = w.s.SigningKeys(w.ctx)
+	noErr(t, "SigningKeys", err)
+	if len(keys) != 1 || string(keys[0].JWK) != string(sealed) || keys[0].RetiredAt == nil || !keys[0].CreatedAt.Equal(base) {
+		t.Fatalf("resealed key: %+v (jwk %s)", keys, keys[0].JWK)
+	}
+	wantErr(t, "ResealSigningKey of an unknown key", w.s.ResealSigningKey(w.ctx, "nope", sealed), store.ErrNotFound)
 }
 
 func testDeleteTerminal(t *testing.T, w *world) {

@@ -59,11 +59,21 @@ func noErr(t *testing.T, what string, err error) {
 }
 
 func testCompanies(t *testing.T, w *world) {
-	norm := func(c identity.Company) identity.Company { c.CreatedAt = utc(c.CreatedAt); return c }
+	// Ingestion ids are bearer secrets: a store keeps them hashed (identity.StoredIngestionID),
+	// never in clear, and a hash stored again stays that hash.
+	norm := func(c identity.Company) identity.Company {
+		c.CreatedAt, c.IngestionID = utc(c.CreatedAt), identity.StoredIngestionID(c.IngestionID)
+		return c
+	}
 	key := func(c identity.Company) string { return c.NxtEntityID }
 	list := func() []identity.Company {
 		cs, err := w.s.Companies(w.ctx)
 		noErr(t, "Companies", err)
+		for _, c := range cs {
+			if c.IngestionID != "" && !identity.IngestionIDHashed(c.IngestionID) {
+				t.Fatalf("company %s: ingestion id stored in clear: %q", c.NxtEntityID, c.IngestionID)
+			}
+		}
 		return cs
 	}
 	if cs := list(); len(cs) != 0 {
