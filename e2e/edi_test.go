@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/portlight/portlight/client"
 	"github.com/portlight/portlight/edi"
@@ -150,6 +151,10 @@ func TestEDIAnswers(t *testing.T) {
 	w := world{t, startNode(t, t.TempDir())}
 	eq, other, unknownTo := newContainer(t), newContainer(t), newContainer(t)
 	sa := w.n.party(t, SA1)
+	// The agent's EDI channel gets the APERAK pushed; its JSON channel, without a type filter, not.
+	ediHook, jsonHook := newHook(t, nil), newHook(t, nil)
+	createChannel(t, sa, map[string]any{"name": "EDI", "url": ediHook.URL, "types": []string{"EDI"}})
+	createChannel(t, sa, map[string]any{"name": "ERP", "url": jsonHook.URL})
 
 	// A wrong UNT count: 400, a CONTRL naming code 29, and nothing of the interchange applied.
 	broken := strings.Replace(string(interchange(SA1, coreor("9", eq, RP1))), "UNT+9+1'", "UNT+8+1'", 1)
@@ -219,6 +224,25 @@ func TestEDIAnswers(t *testing.T) {
 	pulled, _, err := sa.Notifications(bg(), url.Values{"notificationEvent": {"APERAK"}, "publicReferenceId": {a.PublicReferenceID}})
 	if err != nil || len(pulled) != 1 || pulled[0].Type != "EDI" {
 		t.Errorf("APERAK pulled as a notification: %v %+v", err, pulled)
+	}
+	waitIdle(t, w.n, 30*time.Second)
+	var pushed []string
+	for _, d := range ediHook.received() {
+		pushed = append(pushed, d.env.Type+"/"+d.env.Event)
+		if d.env.Event == "APERAK" && d.env.PublicReferenceID != a.PublicReferenceID {
+			t.Errorf("APERAK pushed under %s, want %s", d.env.PublicReferenceID, a.PublicReferenceID)
+		}
+	}
+	if fmt.Sprint(pushed) != "[EDI/APERAK]" {
+		t.Errorf("the EDI channel got %v, want the APERAK alone", pushed)
+	}
+	for _, d := range jsonHook.received() {
+		if d.env.Type == "EDI" {
+			t.Errorf("a channel without a type filter got an EDI notification")
+		}
+	}
+	if len(jsonHook.received()) == 0 {
+		t.Errorf("the JSON channel got nothing of the release")
 	}
 
 	// A company sends only the messages of its roles: a terminal's COREOR, an agent's CODECO.
