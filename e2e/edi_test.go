@@ -245,6 +245,17 @@ func TestEDIAnswers(t *testing.T) {
 		t.Errorf("the JSON channel got nothing of the release")
 	}
 
+	// Another agent's replacement of this release is the core's "not found": the release stays.
+	b := w.sendEDI(SA2, interchange(SA2, coreor("5", eq, "")))
+	theirs := pullStep(t, w.n, client.Receipt{PublicReferenceID: b.Messages[0].PublicReferenceID}, SA2, eq, "")
+	theirs.expect(t, map[string][]string{SA2: nv("ReleaseLight", "Could not find release right for unique key "+eq+", BL1, R1")})
+
+	// An interchange over the documented bound is refused before it is read.
+	big := make([]byte, edi.MaxInterchangeBytes+1)
+	if resp, err := sa.Interchange(bg(), "BEANR", big, ""); err != nil || resp.Status != 400 || !strings.Contains(string(resp.Body), "larger than") {
+		t.Errorf("oversized interchange: %v %d %.200s", err, resp.Status, resp.Body)
+	}
+
 	// A company sends only the messages of its roles: a terminal's COREOR, an agent's CODECO.
 	for _, c := range []struct {
 		sender string
