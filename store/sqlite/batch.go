@@ -72,7 +72,7 @@ const (
 	factCols         = 4
 	ccrmCols         = 4
 	notificationCols = 9
-	auditCols        = 8
+	auditCols        = 9
 )
 
 const (
@@ -94,7 +94,7 @@ ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.fact
 	sqlInsertNotifications = `INSERT INTO notifications (receiver_id, type, event, equipment_number,
     release_id, public_reference_id, external_reference_id, stored_on, message)`
 	sqlInsertAudits = `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
-    request, at, rejected, reason)`
+    request, at, rejected, reason, op_index)`
 )
 
 // insert writes the encoded rows of the transaction and the CCRM uses it records.

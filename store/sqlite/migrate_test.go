@@ -181,7 +181,7 @@ func TestContainerOrder(t *testing.T) {
 		id string
 		at time.Time
 	}{{"rel-c", now}, {"rel-b", now.Add(-time.Second)}, {"rel-d", now}, {"rel-a", now}} {
-		m := release.Meta{Now: tc.at, Sender: storetest.Agent, PublicReferenceID: "pub", NewReleaseID: tc.id}
+		m := release.Meta{Now: tc.at, Sender: storetest.Agent, PublicReferenceID: "pub-" + tc.id, NewReleaseID: tc.id}
 		rid := "R" + string(rune('1'+i))
 		if outs, err := s.Apply(ctx, storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, rid, nil), m)); err != nil || outs[0].Rejected {
 			t.Fatalf("Apply: %v %+v", err, outs)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // The delivery queue. The dispatcher's frequent writes (dispatch, claim, complete) are handed to
@@ -29,7 +30,7 @@ func (s *Store) inWriter(ctx context.Context, fn func(ctx context.Context, tx *s
 	if err := s.outbox.prepare(ctx, s.w); err != nil {
 		return err
 	}
-	return s.do(ctx, &request{fn: fn, done: make(chan struct{})})
+	return s.do(ctx, &request{Request: group.Make(nil), fn: fn})
 }
 
 // DispatchNotifications implements store.Outbox. The notifications waiting are in outbox_pending,
