@@ -15,6 +15,7 @@ import (
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // writes are the rows an Apply writes, as one array per column: each table gets one statement
@@ -57,16 +58,17 @@ type auditRows struct {
 	at                                            []time.Time
 	rejected                                      []bool
 	reason                                        []string
+	index                                         []*int32 // the op's among its call's (group.Key); nil without a publicReferenceId
 }
 
 func newWrites(ops int) *writes {
 	return &writes{rightIndex: make(map[string]int, ops), factIndex: make(map[containerKey]int)}
 }
 
-// add records what one decided op writes, and brings its container (nil for an op without one)
+// add records what one decided op (at index among the ops of its call) writes, and brings its container (nil for an op without one)
 // up to date for the ops after it. Changed rights and facts of an op without a container are
 // dropped (store.Op).
-func (w *writes) add(op *store.Op, out *release.Outcome, c *container) error {
+func (w *writes) add(op *store.Op, index int, out *release.Outcome, c *container) error {
 	if c != nil {
 		for _, r := range out.Changed {
 			if err := w.addRight(r); err != nil {
@@ -109,6 +111,7 @@ func (w *writes) add(op *store.Op, out *release.Outcome, c *container) error {
 	a.at = append(a.at, audit.At)
 	a.rejected = append(a.rejected, out.Rejected)
 	a.reason = append(a.reason, out.Reason)
+	a.index = append(a.index, group.IndexOf(op, index))
 	return nil
 }
 
@@ -184,9 +187,9 @@ const sqlWrite = `WITH rights_written AS (
         created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
         state = excluded.state
 ), audit_written AS (
-    INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)
-    SELECT p, c, a, e, r, t, j, why FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
-        $19::bytea[], $20::timestamptz[], $21::boolean[], $22::text[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, i)
+    INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason, op_index)
+    SELECT p, c, a, e, r, t, j, why, x FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
+        $19::bytea[], $20::timestamptz[], $21::boolean[], $22::text[], $32::integer[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, x, i)
     ORDER BY i
 )
 INSERT INTO notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
@@ -194,16 +197,6 @@ INSERT INTO notifications (receiver_id, type, event, equipment_number, release_i
 SELECT r, t, e, q, rel, p, x, s, m FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::text[],
     $28::text[], $29::text[], $30::timestamptz[], $31::bytea[]) WITH ORDINALITY AS u(r, t, e, q, rel, p, x, s, m, i)
 ORDER BY i`
-
-// uncertainError is the failure of a transaction whose COMMIT was sent without an answer: it may
-// have been committed. Group commit does not apply its calls again one by one (group.go).
-type uncertainError struct{ err error }
-
-func (e *uncertainError) Error() string {
-	return "store/postgres: apply: no answer to the commit, the commands may or may not be applied: " + e.err.Error()
-}
-
-func (e *uncertainError) Unwrap() error { return e.err }
 
 // sqlUpdateFacts replaces the facts of containers. Their rows exist: the transaction created (or
 // found) and locked them.
@@ -236,8 +229,8 @@ const (
         terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
         created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
         state = excluded.state`
-	auditColumns        = `audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)`
-	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text"
+	auditColumns        = `audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason, op_index)`
+	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text,integer"
 	notificationColumns = `notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
     external_reference_id, stored_on, message)`
 	notificationTypes = "text,text,text,text,text,text,text,timestamptz,bytea"
@@ -307,14 +300,14 @@ func sqlValues(sh shape) string {
 // valuesArgs are the parameters of sqlValues, row after row.
 func (w *writes) valuesArgs() []any {
 	r, a, n := &w.rights, &w.audits, &w.notifications
-	args := make([]any, 0, len(r.releaseID)*14+len(a.publicReferenceID)*8+len(n.receiver)*9)
+	args := make([]any, 0, len(r.releaseID)*14+len(a.publicReferenceID)*9+len(n.receiver)*9)
 	for i := range r.releaseID {
 		args = append(args, r.releaseID[i], r.port[i], r.equipment[i], r.releaseIdentification[i], r.owner[i], r.pendingTo[i],
 			r.originator[i], r.terminal[i], r.status[i], r.deleted[i], r.createdAt[i], r.updatedAt[i], r.expiresAt[i], r.state[i])
 	}
 	for i := range a.publicReferenceID {
 		args = append(args, a.publicReferenceID[i], a.company[i], a.action[i], a.equipment[i], a.request[i], a.at[i],
-			a.rejected[i], a.reason[i])
+			a.rejected[i], a.reason[i], a.index[i])
 	}
 	for i := range n.receiver {
 		args = append(args, n.receiver[i], n.typ[i], n.event[i], n.equipment[i], n.releaseID[i], n.publicReferenceID[i],
@@ -339,15 +332,16 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 			r.releaseID, r.port, r.equipment, r.releaseIdentification, r.owner, r.pendingTo, r.originator, r.terminal,
 			r.status, r.deleted, r.createdAt, r.updatedAt, r.expiresAt, r.state,
 			a.publicReferenceID, a.company, a.action, a.equipment, a.request, a.at, a.rejected, a.reason,
-			n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message)
+			n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message,
+			a.index)
 	}
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) {
 			// No answer from the server (a lost connection, a timeout): the COMMIT may have been
-			// carried out. The calls must not be applied again.
-			return &uncertainError{err}
+			// carried out. The calls are applied again only recognising what is stored (group.Commit).
+			return group.Uncertain(fmt.Errorf("store/postgres: apply: write and commit: %w", err))
 		}
 		return fmt.Errorf("store/postgres: apply: write and commit: %w", err)
 	}
