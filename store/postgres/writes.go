@@ -324,7 +324,9 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 	if len(f.port) > 0 {
 		b.Queue(sqlUpdateFacts, f.port, f.equipment, f.facts, f.at)
 	}
-	if sh := (shape{len(r.releaseID), len(a.publicReferenceID), len(n.receiver)}); sh.rights <= maxValuesRights &&
+	if sh := (shape{len(r.releaseID), len(a.publicReferenceID), len(n.receiver)}); sh == (shape{}) {
+		// Nothing to write: every call was recognised as stored (group.Commit).
+	} else if sh.rights <= maxValuesRights &&
 		sh.audits <= maxValuesAudits && sh.notifications <= maxValuesNotifications {
 		b.Queue(sqlValues(sh), w.valuesArgs()...)
 	} else {
@@ -343,7 +345,11 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 			// carried out. The calls are applied again only recognising what is stored (group.Commit).
 			return group.Uncertain(fmt.Errorf("store/postgres: apply: write and commit: %w", err))
 		}
-		return fmt.Errorf("store/postgres: apply: write and commit: %w", err)
+		err = fmt.Errorf("store/postgres: apply: write and commit: %w", err)
+		if pgErr.Code == "23505" && pgErr.ConstraintName == "audit_public_reference_op" {
+			return group.Duplicate(err) // an op applied before (group.Commit)
+		}
+		return err
 	}
 	if st := conn.Conn().PgConn().TxStatus(); st != 'I' {
 		return fmt.Errorf("store/postgres: apply: transaction not committed (status %c)", st)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // The rows of a write transaction are inserted at its end with multi-row statements: one
@@ -112,7 +114,11 @@ func (w *writeTx) insert(ctx context.Context, r *encoded) error {
 		return fmt.Errorf("store/sqlite: insert notifications: %w", err)
 	}
 	if err := w.ws.audits.exec(ctx, w.tx, &w.audits, r.audits); err != nil {
-		return fmt.Errorf("store/sqlite: insert audit records: %w", err)
+		err = fmt.Errorf("store/sqlite: insert audit records: %w", err)
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: audit.public_reference_id") {
+			return group.Duplicate(err) // an op applied before (group.Commit)
+		}
+		return err
 	}
 	return nil
 }

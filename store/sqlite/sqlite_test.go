@@ -38,6 +38,20 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestInternals: the suite's cases that need the store's insides (storetest.Hooks).
+func TestInternals(t *testing.T) {
+	storetest.RunInternals(t, func(t *testing.T) (store.Store, storetest.Hooks) {
+		s := openTemp(t)
+		return s, storetest.Hooks{
+			FailCommits: s.faults.Arm,
+			RightJSON: func(ctx context.Context, releaseID string) (state []byte, err error) {
+				err = s.r.QueryRowContext(ctx, "SELECT state FROM rights WHERE release_id = ?", releaseID).Scan(&state)
+				return state, err
+			},
+		}
+	})
+}
+
 // TestPragmas checks that the DSN's pragmas took effect on both handles: a DSN typo would
 // otherwise silently lose durability (synchronous) or concurrency (WAL).
 func TestPragmas(t *testing.T) {

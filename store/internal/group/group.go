@@ -98,6 +98,9 @@ func Gather[R Item](group []R, n int, queue <-chan R, limit int) ([]R, int) {
 	return group, n
 }
 
+// maxAlone bounds how often a request is applied alone while its commits stay uncertain.
+const maxAlone = 3
+
 // Commit applies a group and answers its callers. apply runs the requests given in one
 // transaction, each request's ops in order, and fills their Outs; with recognise set it first
 // looks up the requests already stored (Recognise) and answers those from their audit records
@@ -106,14 +109,22 @@ func Gather[R Item](group []R, n int, queue <-chan R, limit int) ([]R, int) {
 // When the group fails, each request is applied again alone, recognising: one bad op (a rule
 // that panics, an outcome that cannot be stored) then fails only its own caller, and a group whose
 // commit went unanswered (Uncertain) but did land is answered as stored instead of being applied
-// twice. A single request is retried only when its commit was uncertain.
+// twice (a request whose commit stays uncertain is tried alone up to maxAlone times). A single
+// request is retried only when its commit was uncertain or it met an audit
+// record of its key (Duplicate): it is then answered as stored, or fails with store.ErrConflict
+// when the record is another command's.
 func Commit[R Item](group []R, apply func(reqs []R, recognise bool) error) {
 	err := apply(group, false)
-	if err != nil && (len(group) > 1 || IsUncertain(err)) {
+	if err != nil && (len(group) > 1 || IsUncertain(err) || IsDuplicate(err)) {
 		for _, req := range group {
 			r := req.request()
-			r.Outs = nil
-			r.Err = apply([]R{req}, true)
+			for attempt := 1; ; attempt++ {
+				r.Outs = nil
+				r.Err = apply([]R{req}, true)
+				if r.Err == nil || attempt == maxAlone || !IsUncertain(r.Err) {
+					break
+				}
+			}
 			r.Finish()
 		}
 		return
@@ -156,4 +167,21 @@ func Uncertain(err error) error { return &uncertainError{err} }
 func IsUncertain(err error) bool {
 	var u *uncertainError
 	return errors.As(err, &u)
+}
+
+// duplicateError is the failure of a transaction that inserted an audit record whose key
+// (group.Key) is stored already.
+type duplicateError struct{ err error }
+
+func (e *duplicateError) Error() string { return e.err.Error() }
+
+func (e *duplicateError) Unwrap() error { return e.err }
+
+// Duplicate marks err as an audit record's key stored already (a unique violation).
+func Duplicate(err error) error { return &duplicateError{err} }
+
+// IsDuplicate reports whether err (or what it wraps) is a Duplicate.
+func IsDuplicate(err error) bool {
+	var d *duplicateError
+	return errors.As(err, &d)
 }
