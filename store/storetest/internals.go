@@ -134,7 +134,7 @@ func testGroupCommitsLandedThenFailed(t *testing.T, w *world, h Hooks) {
 	r := w.release(Port, eq, "R1", nil, base)
 	ops := make([]store.Op, workers)
 	for i := range ops {
-		ops[i] = counterOp(eq, r.ReleaseID, w.meta(Forwarder, base.Add(time.Duration(i+1)*time.Millisecond)))
+		ops[i] = CounterOp(eq, r.ReleaseID, w.meta(Forwarder, base.Add(time.Duration(i+1)*time.Millisecond)))
 	}
 	h.FailCommits(2) // fewer than group.Commit's tries alone: every call gets a certain answer
 	errs := make([]error, workers)
