@@ -138,6 +138,9 @@ type Store interface {
 	Ping(ctx context.Context) error
 
 	Registry
+	// Outbox is the companies' notification channels and the webhook deliveries made from what
+	// Apply commits (outbox.go).
+	Outbox
 	Close() error
 }
 

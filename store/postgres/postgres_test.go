@@ -270,7 +270,7 @@ func TestPanickingDecide(t *testing.T) {
 }
 
 func TestOutbox(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T) storetest.OutboxStore {
+	storetest.RunOutbox(t, func(t *testing.T) store.Store {
 		s, _ := openFresh(t, Options{})
 		return s
 	})
