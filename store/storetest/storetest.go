@@ -29,6 +29,9 @@
 //   - A reader paging with AfterSeq while writers commit concurrently skips no notification:
 //     a store whose seqs may commit out of order hides seqs above one still to be committed.
 //   - TryLeadership grants a job to a caller when nobody holds it, and again once released.
+//
+// RunInternals holds them, through Hooks into each store, to what no Store method can show: a
+// commit that lands and is reported failed applies nothing twice, and the stored form of a right.
 package storetest
 
 import (
