@@ -84,13 +84,17 @@ type Manager struct {
 	policy Policy
 	retry  Retry
 	now    func() time.Time
-	// Changed is called after every change of a channel (the dispatcher reloads them).
-	Changed func()
+	// changed is called after every change of a channel (the dispatcher reloads them).
+	changed func()
 }
 
-// NewManager returns the channel manager of a node.
-func NewManager(o store.Outbox, sealer *Sealer, policy Policy, retry Retry, now func() time.Time) *Manager {
-	return &Manager{outbox: o, sealer: sealer, policy: policy, retry: retry, now: now, Changed: func() {}}
+// NewManager returns the channel manager of a node; changed, when not nil, is called after every
+// change of a channel (Dispatcher.ChannelsChanged: the node's dispatcher reloads them).
+func NewManager(o store.Outbox, sealer *Sealer, policy Policy, retry Retry, now func() time.Time, changed func()) *Manager {
+	if changed == nil {
+		changed = func() {}
+	}
+	return &Manager{outbox: o, sealer: sealer, policy: policy, retry: retry, now: now, changed: changed}
 }
 
 // NewSigningSecret makes a Standard Webhooks secret: "whsec_" and 32 random bytes in base64.
@@ -117,7 +121,7 @@ func (m *Manager) Create(ctx context.Context, companyID string, spec Spec) (Chan
 	if err := m.outbox.CreateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
-	m.Changed()
+	m.changed()
 	return c, nil
 }
 
@@ -140,7 +144,7 @@ func (m *Manager) Update(ctx context.Context, companyID, channelID string, spec 
 	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
-	m.Changed()
+	m.changed()
 	return c, nil
 }
 
@@ -149,7 +153,7 @@ func (m *Manager) Delete(ctx context.Context, companyID, channelID string) error
 	if err := m.outbox.DeleteChannel(ctx, companyID, channelID); err != nil {
 		return err
 	}
-	m.Changed()
+	m.changed()
 	return nil
 }
 
@@ -196,7 +200,7 @@ func (m *Manager) RotateSecret(ctx context.Context, companyID, channelID string)
 	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
-	m.Changed()
+	m.changed()
 	return c, nil
 }
 
@@ -221,7 +225,7 @@ func (m *Manager) Replay(ctx context.Context, companyID, channelID, deliveryID s
 	if err != nil {
 		return store.Delivery{}, err
 	}
-	m.Changed()
+	m.changed()
 	return d, nil
 }
 

@@ -77,8 +77,7 @@ func newWebhooks(cfg config.Config, st store.Store) (*webhooks, error) {
 	metrics := delivery.NewMetrics(reg, st)
 	w.dispatcher = delivery.NewDispatcher(st, sealer, delivery.NewHTTPClient(policy, concurrency), metrics,
 		delivery.Options{Node: node, Timeout: cfg.WebhookTimeout, Concurrency: concurrency})
-	w.manager = delivery.NewManager(st, sealer, policy, delivery.DefaultRetry, time.Now)
-	w.manager.Changed = w.dispatcher.ChannelsChanged
+	w.manager = delivery.NewManager(st, sealer, policy, delivery.DefaultRetry, time.Now, w.dispatcher.ChannelsChanged)
 	return w, nil
 }
 

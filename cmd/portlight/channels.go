@@ -37,7 +37,7 @@ func adminChannelsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := do(ctx, delivery.NewManager(st, sealer, server.Policy(cfg), delivery.DefaultRetry, time.Now), positional)
+			out, err := do(ctx, delivery.NewManager(st, sealer, server.Policy(cfg), delivery.DefaultRetry, time.Now, nil), positional)
 			if err != nil {
 				return err
 			}
