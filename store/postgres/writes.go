@@ -58,14 +58,18 @@ type auditRows struct {
 	at                                            []time.Time
 	rejected                                      []bool
 	reason                                        []string
-	index                                         []*int32 // the op's among its call's (group.Key); nil without a publicReferenceId
+	index                                         []int32 // the op's among its call's (group.Key); -1 (NULL) without a publicReferenceId
 }
+
+// noIndex is the op index of an op without a publicReferenceId, written as NULL.
+const noIndex = -1
 
 func newWrites(ops int) *writes {
 	return &writes{rightIndex: make(map[string]int, ops), factIndex: make(map[containerKey]int)}
 }
 
-// add records what one decided op (at index among the ops of its call) writes, and brings its container (nil for an op without one)
+// add records what one decided op (at index among the ops of its call) writes, and brings its
+// container (nil for an op without one)
 // up to date for the ops after it. Changed rights and facts of an op without a container are
 // dropped (store.Op).
 func (w *writes) add(op *store.Op, index int, out *release.Outcome, c *container) error {
@@ -111,7 +115,11 @@ func (w *writes) add(op *store.Op, index int, out *release.Outcome, c *container
 	a.at = append(a.at, audit.At)
 	a.rejected = append(a.rejected, out.Rejected)
 	a.reason = append(a.reason, out.Reason)
-	a.index = append(a.index, group.IndexOf(op, index))
+	// -1 is stored as NULL (sqlWrite, sqlValues): a plain int32 is encoded without an allocation.
+	a.index = append(a.index, noIndex)
+	if op.Audit.PublicReferenceID != "" {
+		a.index[len(a.index)-1] = int32(index)
+	}
 	return nil
 }
 
@@ -188,7 +196,7 @@ const sqlWrite = `WITH rights_written AS (
         state = excluded.state
 ), audit_written AS (
     INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason, op_index)
-    SELECT p, c, a, e, r, t, j, why, x FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
+    SELECT p, c, a, e, r, t, j, why, NULLIF(x, -1) FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
         $19::bytea[], $20::timestamptz[], $21::boolean[], $22::text[], $32::integer[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, x, i)
     ORDER BY i
 )
@@ -230,7 +238,7 @@ const (
         created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
         state = excluded.state`
 	auditColumns        = `audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason, op_index)`
-	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text,integer"
+	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text,opindex"
 	notificationColumns = `notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
     external_reference_id, stored_on, message)`
 	notificationTypes = "text,text,text,text,text,text,text,timestamptz,bytea"
@@ -257,7 +265,11 @@ func sqlValues(sh shape) string {
 					b.WriteString(", ")
 				}
 				n++
-				fmt.Fprintf(&b, "$%d::%s", n, t)
+				if t == "opindex" { // noIndex is NULL
+					fmt.Fprintf(&b, "NULLIF($%d::integer, -1)", n)
+				} else {
+					fmt.Fprintf(&b, "$%d::%s", n, t)
+				}
 			}
 			b.WriteByte(')')
 		}

@@ -45,6 +45,7 @@ func RunInternals(t *testing.T, open func(t *testing.T) (store.Store, Hooks)) {
 		{"GroupCommitsLandedThenFailed", testGroupCommitsLandedThenFailed},
 		{"SameCallAppliedOnce", testSameCallAppliedOnce},
 		{"ReusedPublicReferenceIDConflicts", testReusedPublicReferenceID},
+		{"OpsWithoutPublicReferenceID", testWithoutPublicReferenceID},
 		{"StoredRightJSON", testStoredRightJSON},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -190,6 +191,32 @@ func testReusedPublicReferenceID(t *testing.T, w *world, h Hooks) {
 	}
 	if c := w.container(Port, other, m2.Now); len(c.Rights) != 0 {
 		t.Errorf("the refused command stored %d rights", len(c.Rights))
+	}
+}
+
+// testWithoutPublicReferenceID: ops without a publicReferenceId have no key: each call is
+// applied, alone or in a bulk call big enough for a store's array form (store/postgres sqlWrite).
+func testWithoutPublicReferenceID(t *testing.T, w *world, h Hooks) {
+	eq := EquipmentNumber(360)
+	r := w.release(Port, eq, "R1", nil, base)
+	increment := func(i int) store.Op {
+		m := w.meta(Forwarder, base.Add(time.Duration(i)*time.Millisecond))
+		m.PublicReferenceID = ""
+		return CounterOp(eq, r.ReleaseID, m)
+	}
+	w.apply(increment(1))
+	w.apply(increment(2))
+	var bulk []store.Op
+	for i := range 12 {
+		bulk = append(bulk, increment(3+i))
+	}
+	w.apply(bulk...)
+	c := w.container(Port, eq, base.Add(time.Second))
+	if len(c.Rights) != 1 || c.Rights[0].Details.VoyageNumber != "14" {
+		t.Errorf("after 14 increments without publicReferenceId the counter is %+v", c.Rights)
+	}
+	if a := w.auditTrail("", eq); len(a) != 15 {
+		t.Errorf("%d audit records, want 15", len(a))
 	}
 }
 

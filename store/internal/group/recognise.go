@@ -96,16 +96,6 @@ func (r *Request) Recognise(found map[Key]Stored) (bool, error) {
 		r.Ops[0].Audit.PublicReferenceID, seen, keyed, store.ErrConflict)
 }
 
-// IndexOf is the op_index an audit record stores for the op at index i of its call: none (NULL)
-// for an op without a publicReferenceId.
-func IndexOf(op *store.Op, i int) *int32 {
-	if op.Audit.PublicReferenceID == "" {
-		return nil
-	}
-	n := int32(i)
-	return &n
-}
-
 // Faults fails commits on purpose, for the store suite (storetest.RunCommitFaults): after Arm(n),
 // the next n commits that land are reported as failed (Uncertain), as a commit whose answer was
 // lost would be. A store calls After once each commit has landed.
