@@ -110,9 +110,9 @@ const maxAlone = 3
 // that panics, an outcome that cannot be stored) then fails only its own caller, and a group whose
 // commit went unanswered (Uncertain) but did land is answered as stored instead of being applied
 // twice (a request whose commit stays uncertain is tried alone up to maxAlone times). A single
-// request is retried only when its commit was uncertain or it met an audit
-// record of its key (Duplicate): it is then answered as stored, or fails with store.ErrConflict
-// when the record is another command's.
+// request is retried only when its commit was uncertain or it met an audit record of its key
+// (Duplicate): it is then answered as stored, or fails with store.ErrConflict when the record is
+// another command's.
 func Commit[R Item](group []R, apply func(reqs []R, recognise bool) error) {
 	err := apply(group, false)
 	if err != nil && (len(group) > 1 || IsUncertain(err) || IsDuplicate(err)) {
