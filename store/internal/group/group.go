@@ -98,7 +98,8 @@ func Gather[R Item](group []R, n int, queue <-chan R, limit int) ([]R, int) {
 	return group, n
 }
 
-// maxAlone bounds how often a request is applied alone while its commits stay uncertain.
+// maxAlone bounds how often a request is applied alone while its commits stay uncertain (or it
+// meets a record of its key committed after it looked).
 const maxAlone = 3
 
 // Commit applies a group and answers its callers. apply runs the requests given in one
@@ -121,7 +122,9 @@ func Commit[R Item](group []R, apply func(reqs []R, recognise bool) error) {
 			for attempt := 1; ; attempt++ {
 				r.Outs = nil
 				r.Err = apply([]R{req}, true)
-				if r.Err == nil || attempt == maxAlone || !IsUncertain(r.Err) {
+				// A Duplicate alone: the record of its key was committed after this try looked
+				// (by a transaction it did not wait for); the next try finds it.
+				if r.Err == nil || attempt == maxAlone || !(IsUncertain(r.Err) || IsDuplicate(r.Err)) {
 					break
 				}
 			}

@@ -73,14 +73,16 @@ func TestCommitRetriesAlone(t *testing.T) {
 	}
 }
 
-// TestCommitUncertainTriesBounded: a request whose commits stay uncertain is tried alone
-// maxAlone times, then answered with the uncertain error.
+// TestCommitUncertainTriesBounded: a request whose commits stay uncertain (or that keeps meeting
+// a record of its key) is tried alone maxAlone times, then answered with the error.
 func TestCommitUncertainTriesBounded(t *testing.T) {
-	r := Make([]store.Op{op("pub", "Release")})
-	tries := 0
-	Commit([]*Request{&r}, func([]*Request, bool) error { tries++; return Uncertain(errors.New("lost")) })
-	if tries != 1+maxAlone || !IsUncertain(r.Err) {
-		t.Errorf("%d tries, answered %v; want %d, uncertain", tries, r.Err, 1+maxAlone)
+	for _, fail := range []func(error) error{Uncertain, Duplicate} {
+		r := Make([]store.Op{op("pub", "Release")})
+		tries := 0
+		Commit([]*Request{&r}, func([]*Request, bool) error { tries++; return fail(errors.New("lost")) })
+		if tries != 1+maxAlone || r.Err == nil {
+			t.Errorf("%d tries, answered %v; want %d and the error", tries, r.Err, 1+maxAlone)
+		}
 	}
 }
 
