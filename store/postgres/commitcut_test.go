@@ -203,3 +203,42 @@ func TestCommitAnswerLost(t *testing.T) {
 		}
 	})
 }
+
+// TestSameCallOnTwoNodes: the same call sent to two nodes at once (a client retrying on another
+// node) is applied once; both are answered with its outcome.
+func TestSameCallOnTwoNodes(t *testing.T) {
+	a, url := openFresh(t, Options{})
+	b, err := Open(context.Background(), url, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	ctx := context.Background()
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	for n := range 20 {
+		eq := storetest.EquipmentNumber(n)
+		m := release.Meta{Now: now, Sender: storetest.Agent, PublicReferenceID: fmt.Sprintf("twice-%d", n), NewReleaseID: fmt.Sprintf("rel-%d", n)}
+		op := storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, "R1", nil), m)
+		var wg sync.WaitGroup
+		errs := make([]error, 2)
+		for i, s := range []*Store{a, b} {
+			wg.Go(func() {
+				outs, err := s.Apply(ctx, op)
+				if err == nil && outs[0].Rejected {
+					err = fmt.Errorf("rejected: %s", outs[0].Reason)
+				}
+				errs[i] = err
+			})
+		}
+		wg.Wait()
+		if err := errors.Join(errs...); err != nil {
+			t.Fatalf("call %d: %v", n, err)
+		}
+		if tr, err := a.AuditTrail(ctx, m.PublicReferenceID, ""); err != nil || len(tr) != 1 {
+			t.Errorf("call %d: %d audit records (%v), want 1", n, len(tr), err)
+		}
+		if c, err := a.Container(ctx, storetest.Port, eq, now); err != nil || len(c.Rights) != 1 {
+			t.Errorf("call %d: container %+v (%v), want 1 right", n, c, err)
+		}
+	}
+}
