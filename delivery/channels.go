@@ -6,14 +6,11 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/google/uuid"
 
-	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
 
@@ -87,13 +84,17 @@ type Manager struct {
 	policy Policy
 	retry  Retry
 	now    func() time.Time
-	// Changed is called after every change of a channel (the dispatcher reloads them).
-	Changed func()
+	// changed is called after every change of a channel (the dispatcher reloads them).
+	changed func()
 }
 
-// NewManager returns the channel manager of a node.
-func NewManager(o store.Outbox, sealer *Sealer, policy Policy, retry Retry, now func() time.Time) *Manager {
-	return &Manager{outbox: o, sealer: sealer, policy: policy, retry: retry, now: now, Changed: func() {}}
+// NewManager returns the channel manager of a node; changed, when not nil, is called after every
+// change of a channel (Dispatcher.ChannelsChanged: the node's dispatcher reloads them).
+func NewManager(o store.Outbox, sealer *Sealer, policy Policy, retry Retry, now func() time.Time, changed func()) *Manager {
+	if changed == nil {
+		changed = func() {}
+	}
+	return &Manager{outbox: o, sealer: sealer, policy: policy, retry: retry, now: now, changed: changed}
 }
 
 // NewSigningSecret makes a Standard Webhooks secret: "whsec_" and 32 random bytes in base64.
@@ -120,7 +121,7 @@ func (m *Manager) Create(ctx context.Context, companyID string, spec Spec) (Chan
 	if err := m.outbox.CreateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
-	m.Changed()
+	m.changed()
 	return c, nil
 }
 
@@ -143,7 +144,7 @@ func (m *Manager) Update(ctx context.Context, companyID, channelID string, spec 
 	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
-	m.Changed()
+	m.changed()
 	return c, nil
 }
 
@@ -152,7 +153,7 @@ func (m *Manager) Delete(ctx context.Context, companyID, channelID string) error
 	if err := m.outbox.DeleteChannel(ctx, companyID, channelID); err != nil {
 		return err
 	}
-	m.Changed()
+	m.changed()
 	return nil
 }
 
@@ -199,7 +200,7 @@ func (m *Manager) RotateSecret(ctx context.Context, companyID, channelID string)
 	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
-	m.Changed()
+	m.changed()
 	return c, nil
 }
 
@@ -224,7 +225,7 @@ func (m *Manager) Replay(ctx context.Context, companyID, channelID, deliveryID s
 	if err != nil {
 		return store.Delivery{}, err
 	}
-	m.Changed()
+	m.changed()
 	return d, nil
 }
 
@@ -253,22 +254,12 @@ func openChannel(sealer *Sealer, sc store.Channel) (Channel, error) {
 	return c, nil
 }
 
-var headerName = regexp.MustCompile(`^[A-Za-z0-9!#$%&'*+.^_|~-]{1,100}$`)
-
-// reservedHeaders are set by Portlight on every delivery, or belong to the connection: a static
-// header may not replace them.
-var reservedHeaders = []string{"host", "content-length", "content-type", "content-encoding", "transfer-encoding",
-	"connection", "keep-alive", "te", "trailer", "upgrade", "proxy-authorization", "proxy-connection", "expect",
-	"user-agent", "webhook-id", "webhook-timestamp", "webhook-signature", "cookie"}
-
 // apply validates spec and writes it into c; prev is the channel before (nil for a new one).
+// Each part of spec is checked on its own (channel_spec.go); the signing secrets of c are kept.
 func (m *Manager) apply(ctx context.Context, c *Channel, spec Spec, prev *Channel) error {
-	name := strings.TrimSpace(spec.Name)
-	if name == "" {
-		return invalid("name", "'name' is required.")
-	}
-	if len(name) > 100 {
-		return invalid("name", "'name' may be at most 100 characters long.")
+	name, err := checkName(spec.Name)
+	if err != nil {
+		return err
 	}
 	u, err := m.policy.CheckURL(ctx, "url", spec.URL)
 	if err != nil {
@@ -278,124 +269,70 @@ func (m *Manager) apply(ctx context.Context, c *Channel, spec Spec, prev *Channe
 	if err != nil {
 		return err
 	}
-	auth := spec.Authentication
-	if auth == nil {
-		auth = &AuthSpec{Type: AuthNone}
+	auth, err := checkAuthType(spec.Authentication)
+	if err != nil {
+		return err
 	}
-	authType, ok := canonicalOf(auth.Type, authTypes)
-	if !ok {
-		if auth.Type == "" {
-			authType, ok = AuthNone, true
-		} else {
-			return invalid("authentication.type", "'authentication.type' must be one of %s.", strings.Join(authTypes, ", "))
-		}
+	headers, err := checkHeaders(spec.Headers, auth.Type, prev)
+	if err != nil {
+		return err
 	}
-	headers := map[string]string{}
-	if len(spec.Headers) > 32 {
-		return invalid("headers", "A channel may have at most 32 headers.")
+	login, creds, err := m.login(ctx, auth, prev)
+	if err != nil {
+		return err
 	}
-	for k, v := range spec.Headers {
-		if !headerName.MatchString(k) {
-			return invalid("headers", "Header name %q is not a valid HTTP header name.", k)
-		}
-		lk := strings.ToLower(k)
-		if slices.Contains(reservedHeaders, lk) || strings.HasPrefix(lk, "webhook-") ||
-			(lk == "authorization" && authType != AuthNone) {
-			return invalid("headers", "Header %q is set by Portlight and may not be given.", k)
-		}
-		if v == MaskedHeaderValue { // a masked value sent back keeps the stored one (headers.go)
-			kept, ok := keptHeader(prev, k)
-			if !ok {
-				return invalid("headers", "Header %q has no stored value to keep; send its value.", k)
-			}
-			v = kept
-		}
-		if len(v) > 4096 || strings.ContainsAny(v, "\r\n\x00") {
-			return invalid("headers", "The value of header %q must be one line of at most 4096 characters.", k)
-		}
-		headers[k] = v
-	}
-	next := store.ChannelAuth{Type: authType}
 	sec := c.secrets
-	sec.Headers, sec.ClientSecret, sec.Password = headers, "", ""
-	if authType != AuthNone {
-		tu, err := m.policy.CheckURL(ctx, "authentication.tokenEndpoint", auth.TokenEndpoint)
-		if err != nil {
-			return err
-		}
-		next.TokenEndpoint, next.ClientID = tu.String(), strings.TrimSpace(auth.ClientID)
-		if next.ClientID == "" {
-			return invalid("authentication.clientId", "'authentication.clientId' is required for %s.", authType)
-		}
-		for _, s := range auth.Scopes {
-			if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
-				return invalid("authentication.scopes", "Scope %q is not a valid OAuth 2.0 scope.", s)
-			}
-		}
-		next.Scopes = slices.Clone(auth.Scopes)
-		// A credential left out is kept when it still belongs to the same login.
-		same := prev != nil && prev.Auth.Type == authType && prev.Auth.TokenEndpoint == next.TokenEndpoint &&
-			prev.Auth.ClientID == next.ClientID
-		sec.ClientSecret = auth.ClientSecret
-		if sec.ClientSecret == "" && same {
-			sec.ClientSecret = prev.secrets.ClientSecret
-		}
-		if authType == AuthOAuth2ClientCredentials && sec.ClientSecret == "" {
-			return invalid("authentication.clientSecret", "'authentication.clientSecret' is required for %s.", authType)
-		}
-		if authType == AuthOAuth2Password {
-			next.Username = strings.TrimSpace(auth.Username)
-			if next.Username == "" {
-				return invalid("authentication.username", "'authentication.username' is required for %s.", authType)
-			}
-			sec.Password = auth.Password
-			if sec.Password == "" && same && prev.Auth.Username == next.Username {
-				sec.Password = prev.secrets.Password
-			}
-			if sec.Password == "" {
-				return invalid("authentication.password", "'authentication.password' is required for %s.", authType)
-			}
-		}
-	} else if auth.ClientSecret != "" || auth.Password != "" || auth.TokenEndpoint != "" {
-		return invalid("authentication.type", "Credentials were given with authentication type none; name the type they are for.")
-	}
-	c.Name, c.URL, c.Types, c.Auth, c.secrets = name, u.String(), types, next, sec
+	sec.Headers, sec.ClientSecret, sec.Password = headers, creds.ClientSecret, creds.Password
+	c.Name, c.URL, c.Types, c.Auth, c.secrets = name, u.String(), types, login, sec
 	return nil
 }
 
-// canonicalTypes checks a type filter against release.NotificationTypes (any case), without
-// duplicates, in the order of that list; nil means every type a channel gets unasked (every type
-// but EDI, release.Unasked).
-func canonicalTypes(types []string) ([]string, error) {
-	seen := map[string]bool{}
-	for _, t := range types {
-		c, ok := canonicalOf(t, release.NotificationTypes)
-		if !ok {
-			return nil, invalid("types", "'types' may only contain %s.", strings.Join(release.NotificationTypes, ", "))
-		}
-		seen[c] = true
-	}
-	all := true
-	for _, t := range release.NotificationTypes {
-		all = all && seen[t] != release.Unasked(t)
-	}
-	if all {
-		return nil, nil
-	}
-	var out []string
-	for _, t := range release.NotificationTypes {
-		if seen[t] {
-			out = append(out, t)
-		}
-	}
-	return out, nil
-}
+// credentials are the secrets of a channel's login to its receiver.
+type credentials struct{ ClientSecret, Password string }
 
-func canonicalOf(v string, allowed []string) (string, bool) {
-	for _, a := range allowed {
-		if strings.EqualFold(strings.TrimSpace(v), a) {
-			return a, true
+// login checks the OAuth 2.0 login of auth (its Type canonical, checkAuthType) and returns it with
+// its credentials. A credential left out is kept from prev when it still belongs to the same login.
+func (m *Manager) login(ctx context.Context, auth AuthSpec, prev *Channel) (store.ChannelAuth, credentials, error) {
+	next := store.ChannelAuth{Type: auth.Type}
+	var creds credentials
+	if auth.Type == AuthNone {
+		if auth.ClientSecret != "" || auth.Password != "" || auth.TokenEndpoint != "" {
+			return next, creds, invalid("authentication.type", "Credentials were given with authentication type none; name the type they are for.")
+		}
+		return next, creds, nil
+	}
+	tu, err := m.policy.CheckURL(ctx, "authentication.tokenEndpoint", auth.TokenEndpoint)
+	if err != nil {
+		return next, creds, err
+	}
+	next.TokenEndpoint, next.ClientID = tu.String(), strings.TrimSpace(auth.ClientID)
+	if next.ClientID == "" {
+		return next, creds, invalid("authentication.clientId", "'authentication.clientId' is required for %s.", auth.Type)
+	}
+	if next.Scopes, err = checkScopes(auth.Scopes); err != nil {
+		return next, creds, err
+	}
+	same := prev != nil && prev.Auth.Type == auth.Type && prev.Auth.TokenEndpoint == next.TokenEndpoint &&
+		prev.Auth.ClientID == next.ClientID
+	creds.ClientSecret = auth.ClientSecret
+	if creds.ClientSecret == "" && same {
+		creds.ClientSecret = prev.secrets.ClientSecret
+	}
+	if auth.Type == AuthOAuth2ClientCredentials && creds.ClientSecret == "" {
+		return next, creds, invalid("authentication.clientSecret", "'authentication.clientSecret' is required for %s.", auth.Type)
+	}
+	if auth.Type == AuthOAuth2Password {
+		next.Username = strings.TrimSpace(auth.Username)
+		if next.Username == "" {
+			return next, creds, invalid("authentication.username", "'authentication.username' is required for %s.", auth.Type)
+		}
+		creds.Password = auth.Password
+		if creds.Password == "" && same && prev.Auth.Username == next.Username {
+			creds.Password = prev.secrets.Password
+		}
+		if creds.Password == "" {
+			return next, creds, invalid("authentication.password", "'authentication.password' is required for %s.", auth.Type)
 		}
 	}
-	return "", false
+	return next, creds, nil
 }

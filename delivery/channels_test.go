@@ -22,7 +22,7 @@ func newManager(t *testing.T, policy Policy) (*Manager, *sqlite.Store) {
 	}
 	t.Cleanup(func() { st.Close() })
 	sealer, _ := NewSealer(make([]byte, 32))
-	return NewManager(st, sealer, policy, DefaultRetry, func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }), st
+	return NewManager(st, sealer, policy, DefaultRetry, func() time.Time { return time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC) }, nil), st
 }
 
 func publicDNS(context.Context, string) ([]netip.Addr, error) {

@@ -66,8 +66,7 @@ func newFixture(t *testing.T, opt Options) *fixture {
 	}
 	f := &fixture{t: t, ctx: context.Background(), st: st}
 	f.d = NewDispatcher(st, sealer, NewHTTPClient(policy, 16), nil, opt)
-	f.m = NewManager(st, sealer, policy, opt.Retry, opt.Now)
-	f.m.Changed = f.d.ChannelsChanged
+	f.m = NewManager(st, sealer, policy, opt.Retry, opt.Now, f.d.ChannelsChanged)
 	return f
 }
 

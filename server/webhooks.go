@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"path/filepath"
 	"time"
@@ -19,8 +18,7 @@ import (
 )
 
 // webhooks is the notification channel side of a node: the channel manager the API uses, the
-// dispatcher that delivers, and the metrics. A store without an outbox (store.Outbox) has none
-// of the first two: its companies still get everything through the pull API.
+// dispatcher that delivers, and the metrics.
 type webhooks struct {
 	manager    *delivery.Manager
 	dispatcher *delivery.Dispatcher
@@ -65,11 +63,6 @@ func newWebhooks(cfg config.Config, st store.Store) (*webhooks, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	w := &webhooks{metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{})}
-	outbox, ok := st.(store.Outbox)
-	if !ok {
-		slog.Warn("this store has no webhook outbox: notification channels are off, notifications are pulled only")
-		return w, nil
-	}
 	sealer, err := Sealer(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("notification channel secrets: %w", err)
@@ -84,32 +77,25 @@ func newWebhooks(cfg config.Config, st store.Store) (*webhooks, error) {
 	if concurrency <= 0 {
 		concurrency = 16
 	}
-	metrics := delivery.NewMetrics(reg, outbox)
-	w.dispatcher = delivery.NewDispatcher(outbox, sealer, delivery.NewHTTPClient(policy, concurrency), metrics,
+	metrics := delivery.NewMetrics(reg, st)
+	w.dispatcher = delivery.NewDispatcher(st, sealer, delivery.NewHTTPClient(policy, concurrency), metrics,
 		delivery.Options{Node: node, Timeout: cfg.WebhookTimeout, Concurrency: concurrency})
-	w.manager = delivery.NewManager(outbox, sealer, policy, delivery.DefaultRetry, time.Now)
-	w.manager.Changed = w.dispatcher.ChannelsChanged
+	w.manager = delivery.NewManager(st, sealer, policy, delivery.DefaultRetry, time.Now, w.dispatcher.ChannelsChanged)
 	return w, nil
 }
 
 // wrap makes st wake the dispatcher after every command it commits.
 func (w *webhooks) wrap(st store.Store) store.Store {
-	if w.dispatcher == nil {
-		return st
-	}
 	return delivery.WakeAfterApply(st, w.dispatcher.Wake)
 }
 
 func (w *webhooks) start(ctx context.Context) error {
-	if w.dispatcher == nil {
-		return nil
-	}
 	return w.dispatcher.Start(ctx)
 }
 
 // shutdown stops delivering: attempts under way finish until ctx ends, the rest are released.
 func (w *webhooks) shutdown(ctx context.Context) error {
-	if w == nil || w.dispatcher == nil {
+	if w == nil { // the node stopped before it set up its webhooks
 		return nil
 	}
 	return w.dispatcher.Shutdown(ctx)

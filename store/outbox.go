@@ -9,9 +9,8 @@ import (
 )
 
 // Outbox is the notification channels of the companies and the queue of webhook deliveries made
-// from the notifications that Apply commits (docs/rules.md "Notification channels"). Both stores offer
-// it; the shared suite for it is storetest.RunOutbox. It is a separate interface from Store so
-// that a store without webhooks stays a Store (its companies pull notifications).
+// from the notifications that Apply commits (docs/rules.md "Notification channels"). It is part of
+// Store: every store delivers webhooks; the shared suite for it is storetest.RunOutbox.
 //
 // How a notification becomes deliveries: whatever Apply commits waits for dispatch without the
 // command doing anything more (store/sqlite: a trigger fills a table of waiting seqs in the

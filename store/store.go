@@ -106,6 +106,13 @@ type Store interface {
 	// Apply applies ops in order, each against the state the previous ones left, and returns once
 	// their state changes, audit records and notifications are durably committed. Commands for the
 	// same container never run against the same old state, whatever node or goroutine sends them.
+	//
+	// Applying is idempotent by Audit.PublicReferenceID and the op's index among ops (a bulk call
+	// carries several ops under one publicReferenceId): a call whose ops are stored already (a
+	// call retried after a commit whose answer was lost, or sent again) is not decided again but
+	// answered from their audit records (Rejected and Reason only); another command under a
+	// stored publicReferenceId and index fails with ErrConflict. Ops without a publicReferenceId
+	// are not recognised (store/internal/group/recognise.go).
 	Apply(ctx context.Context, ops ...Op) ([]release.Outcome, error)
 	// Container returns the live rights of one container (see release.LiveWindow) as of now, and
 	// its facts (release.Facts, as the last Outcome.Facts that concerned it left them).
@@ -140,6 +147,9 @@ type Store interface {
 
 	Registry
 	Idempotency
+	// Outbox is the companies' notification channels and the webhook deliveries made from what
+	// Apply commits (outbox.go).
+	Outbox
 	Close() error
 }
 

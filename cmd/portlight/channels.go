@@ -15,7 +15,6 @@ import (
 	"github.com/portlight/portlight/config"
 	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/server"
-	"github.com/portlight/portlight/store"
 )
 
 // adminChannelsCmd manages the companies' notification channels on the store directly (the nodes
@@ -34,15 +33,11 @@ func adminChannelsCmd() *cobra.Command {
 				return err
 			}
 			defer st.Close()
-			outbox, ok := st.(store.Outbox)
-			if !ok {
-				return errors.New("this store has no notification channels yet")
-			}
 			sealer, err := server.Sealer(cfg)
 			if err != nil {
 				return err
 			}
-			out, err := do(ctx, delivery.NewManager(outbox, sealer, server.Policy(cfg), delivery.DefaultRetry, time.Now), positional)
+			out, err := do(ctx, delivery.NewManager(st, sealer, server.Policy(cfg), delivery.DefaultRetry, time.Now, nil), positional)
 			if err != nil {
 				return err
 			}

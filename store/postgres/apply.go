@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/portlight/portlight/release"
-	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // maxAttempts bounds how often Apply runs a transaction the server aborted to break a deadlock or a
@@ -87,9 +86,11 @@ func liveSince(now time.Time) time.Time { return now.Add(-release.LiveWindow) }
 func normalise(equipment string) string { return release.NormaliseCode(equipment) }
 
 // applyTx runs the ops of reqs in one transaction, request after request: batch 1 begins it,
-// locks every container they concern in key order and reads them; the core decides each op; batch 2
-// writes the outcomes and commits. It fills each request's outs; on error none of them is kept.
-func (s *Store) applyTx(reqs []*request) error {
+// locks every container they concern in key order and reads them (with recognise set, and the
+// audit records of the requests' ops: a request stored already is answered from them, see
+// group.Commit); the core decides each op; batch 2 writes the outcomes and commits. It fills each
+// request's Outs; on error none of them is kept.
+func (s *Store) applyTx(reqs []*group.Request, recognise bool) error {
 	ctx, cancel := context.WithTimeout(context.Background(), applyTimeout)
 	defer cancel()
 	conn, err := s.pool.Acquire(ctx)
@@ -105,9 +106,9 @@ func (s *Store) applyTx(reqs []*request) error {
 	var keys []containerKey
 	nops := 0
 	for _, req := range reqs {
-		nops += len(req.ops)
-		for i := range req.ops {
-			op := &req.ops[i]
+		nops += len(req.Ops)
+		for i := range req.Ops {
+			op := &req.Ops[i]
 			if op.EquipmentNumber == "" {
 				continue
 			}
@@ -126,26 +127,36 @@ func (s *Store) applyTx(reqs []*request) error {
 	// One lock order for every transaction on every node: no two wait for each other in a cycle.
 	slices.SortFunc(keys, compareKeys)
 
-	if err := s.load(ctx, conn, keys, byKey); err != nil {
+	var found map[group.Key]group.Stored
+	if recognise {
+		found = map[group.Key]group.Stored{}
+	}
+	if err := s.load(ctx, conn, keys, byKey, reqs, found); err != nil {
 		rollback(conn)
 		return err
 	}
 	w := newWrites(nops)
 	for _, req := range reqs {
-		req.outs = make([]release.Outcome, len(req.ops))
-		for i := range req.ops {
-			op := &req.ops[i]
+		if known, err := req.Recognise(found); err != nil {
+			rollback(conn)
+			return fmt.Errorf("store/postgres: apply: %w", err)
+		} else if known {
+			continue
+		}
+		req.Outs = make([]release.Outcome, len(req.Ops))
+		for i := range req.Ops {
+			op := &req.Ops[i]
 			var c *container
 			var view *release.Container
 			if op.EquipmentNumber != "" {
 				c = byKey[containerKey{op.PortLoCode, normalise(op.EquipmentNumber)}]
 				view = c.view(liveSince(op.Audit.At))
 			}
-			if req.outs[i], err = decide(op, view); err != nil {
+			if req.Outs[i], err = group.Decide(op, view); err != nil {
 				rollback(conn)
 				return fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
 			}
-			if err := w.add(op, &req.outs[i], c); err != nil {
+			if err := w.add(op, i, &req.Outs[i], c); err != nil {
 				rollback(conn)
 				return fmt.Errorf("store/postgres: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
 			}
@@ -155,7 +166,7 @@ func (s *Store) applyTx(reqs []*request) error {
 		rollback(conn)
 		return err
 	}
-	return nil
+	return s.faults.After()
 }
 
 const (
@@ -191,8 +202,10 @@ JOIN rights r ON r.port_lo_code = u.p AND r.equipment_number = u.e AND r.created
 
 // load begins the transaction, locks the containers in key order (creating their rows if needed),
 // announces its seqs and reads the containers' facts and live rights: four statements, one round
-// trip.
-func (s *Store) load(ctx context.Context, conn *pgxpool.Conn, keys []containerKey, byKey map[containerKey]*container) error {
+// trip. With found not nil it reads into it, after the locks (a transaction that holds them
+// has ended, committed or not), the audit records of the requests' ops (group.Key).
+func (s *Store) load(ctx context.Context, conn *pgxpool.Conn, keys []containerKey, byKey map[containerKey]*container,
+	reqs []*group.Request, found map[group.Key]group.Stored) error {
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	read := func(rows pgx.Rows) error { return readContainers(rows, byKey) }
@@ -218,6 +231,18 @@ func (s *Store) load(ctx context.Context, conn *pgxpool.Conn, keys []containerKe
 		b.Queue(sqlAnnounceSeqs)
 		// The oldest since of the call for every container: view() gives each op its own.
 		b.Queue(sqlReadContainers, ports, equipment, since).Query(read)
+	}
+	if found != nil {
+		var prids []string
+		var index []int32
+		for _, req := range reqs {
+			for _, k := range req.Keys() {
+				prids, index = append(prids, k.PublicReferenceID), append(index, int32(k.Index))
+			}
+		}
+		if len(prids) > 0 {
+			b.Queue(sqlRecognise, prids, index).Query(func(rows pgx.Rows) error { return readStored(rows, found) })
+		}
 	}
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("store/postgres: apply: load containers: %w", err)
@@ -272,18 +297,27 @@ func rollback(conn *pgxpool.Conn) {
 	_, _ = conn.Exec(ctx, "ROLLBACK")
 }
 
-// decide calls the op's rule. A panic there is a bug in a rule: it becomes this op's error
-// instead of taking the node down.
-func decide(op *store.Op, c *release.Container) (out release.Outcome, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("decide panicked: %v\n%s", p, debug.Stack())
+// sqlRecognise reads the audit records of ops by their keys (group.Key).
+const sqlRecognise = `SELECT a.public_reference_id, a.op_index, a.company_id, a.action, a.equipment_number, a.at,
+    a.request, a.rejected, a.reason
+FROM unnest($1::text[], $2::integer[]) AS k(p, i)
+JOIN audit a ON a.public_reference_id = k.p AND a.op_index = k.i`
+
+// readStored decodes the rows of sqlRecognise into found.
+func readStored(rows pgx.Rows, found map[group.Key]group.Stored) error {
+	defer rows.Close()
+	for rows.Next() {
+		var k group.Key
+		var index int32
+		var st group.Stored
+		if err := rows.Scan(&k.PublicReferenceID, &index, &st.CompanyID, &st.Action, &st.EquipmentNumber, &st.At,
+			&st.Request, &st.Rejected, &st.Reason); err != nil {
+			return err
 		}
-	}()
-	if op.Decide == nil {
-		return out, errors.New("op without Decide")
+		k.Index = int(index)
+		found[k] = st
 	}
-	return op.Decide(c), nil
+	return rows.Err()
 }
 
 // byCreation orders rights as "ORDER BY created_at, release_id" does, to the nanosecond.

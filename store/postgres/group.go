@@ -2,12 +2,12 @@ package postgres
 
 import (
 	"context"
-	"errors"
 	"math/rand/v2"
 	"time"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // Group commit. A transaction costs the server about as much for one command as for several (its
@@ -21,113 +21,53 @@ import (
 // in a cycle.
 //
 // A group that fails is applied again request by request, each in its own transaction, so that one
-// bad op (a rule that panics, an outcome that cannot be stored) fails only its own caller.
+// bad op (a rule that panics, an outcome that cannot be stored) fails only its own caller; a group
+// whose COMMIT went unanswered is applied again too, and what of it did land is recognised by its
+// audit records instead of being applied twice (store/internal/group).
 
 // maxGroupOps bounds the ops one group transaction takes from the queue (a single Apply with more
 // ops is still taken whole: its ops commit together).
 const maxGroupOps = 128
 
-// request is one Apply call waiting for a committer.
-type request struct {
-	ops  []store.Op
-	outs []release.Outcome
-	err  error
-	done chan struct{} // closed by the committer once outs and err are set
-}
-
 // Apply implements store.Store: the ops in one transaction, in order, each against the state the
 // previous ones left (with the ops of other calls the node applies at the same time before or after
-// them). ctx is honoured until a committer takes the call; once taken it is applied even if the
-// caller stops waiting (as the SQLite store does), so that a command is either applied whole or not
-// at all, never cut off half-way by a client that went away.
+// them). It is handed to a committer (group.Submit), which applies it even if the caller stops
+// waiting once it was taken.
 func (s *Store) Apply(ctx context.Context, ops ...store.Op) ([]release.Outcome, error) {
 	if len(ops) == 0 {
 		return nil, nil
 	}
-	if err := ctx.Err(); err != nil {
+	req := group.Make(ops)
+	if err := group.Submit(ctx, s.reqs, s.quit, ErrClosed, &req); err != nil {
 		return nil, err
 	}
-	req := &request{ops: ops, done: make(chan struct{})}
-	select {
-	case s.reqs <- req:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case <-s.quit:
-		return nil, ErrClosed
-	}
-	select {
-	case <-req.done:
-		if req.err != nil {
-			return nil, req.err
-		}
-		return req.outs, nil
-	case <-ctx.Done():
-		// The call will still be committed (or has been): the caller just does not wait to know.
-		return nil, ctx.Err()
-	}
+	return req.Outs, nil
 }
 
-// committer takes groups of requests from the queue and commits them, until Close.
+// committer takes groups of requests from the queue and commits them (group.Commit), until Close.
 func (s *Store) committer() {
 	defer s.committers.Done()
-	group := make([]*request, 0, 32)
+	reqs := make([]*group.Request, 0, 32)
 	for {
 		select {
 		case <-s.quit:
 			return
 		case req := <-s.reqs:
-			group = append(group[:0], req)
-			n := len(req.ops)
-		gather:
-			for n < maxGroupOps {
-				select {
-				case req := <-s.reqs:
-					group = append(group, req)
-					n += len(req.ops)
-				default:
-					break gather
-				}
-			}
-			s.commitGroup(group)
-			clear(group)
+			reqs, _ = group.Gather(append(reqs[:0], req), req.Size(), s.reqs, maxGroupOps)
+			group.Commit(reqs, s.applyWithRetry)
+			clear(reqs)
 		}
-	}
-}
-
-// commitGroup applies a group in one transaction, or, when that fails, each request alone; but
-// not when the group may have been committed after all (uncertainError): applied again, its
-// commands would be applied twice.
-func (s *Store) commitGroup(group []*request) {
-	err := s.applyWithRetry(group)
-	var uncertain *uncertainError
-	if err != nil && len(group) > 1 && !errors.As(err, &uncertain) {
-		for _, req := range group {
-			req.err = s.applyWithRetry([]*request{req})
-			finish(req)
-		}
-		return
-	}
-	for _, req := range group {
-		req.err = err
-		finish(req)
 	}
 }
 
 // applyWithRetry runs applyTx again when the server aborted it to break a deadlock or a
 // serialization conflict (retryable).
-func (s *Store) applyWithRetry(reqs []*request) error {
+func (s *Store) applyWithRetry(reqs []*group.Request, recognise bool) error {
 	for attempt := 1; ; attempt++ {
-		err := s.applyTx(reqs)
+		err := s.applyTx(reqs, recognise)
 		if err == nil || attempt == maxAttempts || !retryable(err) {
 			return err
 		}
 		time.Sleep(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond)
 	}
-}
-
-func finish(req *request) {
-	if req.err != nil {
-		req.outs = nil
-	}
-	close(req.done)
 }

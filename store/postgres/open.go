@@ -34,6 +34,7 @@ import (
 	"github.com/pressly/goose/v3/lock"
 
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 //go:embed migrations/*.sql
@@ -62,7 +63,8 @@ type Store struct {
 	pool   *pgxpool.Pool
 	closed atomic.Bool
 
-	reqs       chan *request // Apply calls waiting for a committer (group.go)
+	reqs       chan *group.Request // Apply calls waiting for a committer (group.go)
+	faults     group.Faults        // commit failures injected by the store suite (storetest.RunCommitFaults)
 	quit       chan struct{}
 	committers sync.WaitGroup
 	background sync.WaitGroup // the folder of the rights-list counts (listcounts.go)
@@ -96,7 +98,7 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	s := &Store{pool: pool, reqs: make(chan *request), quit: make(chan struct{})}
+	s := &Store{pool: pool, reqs: make(chan *group.Request), quit: make(chan struct{})}
 	// An eighth of the pool commits groups of commands: fewer, larger groups cost the server less
 	// than many small ones (measured on 2 cores: the server spends 50-85 µs per command with 2
 	// committers, 125-190 with 4, 200-230 with 8). The rest is for reads, which must not wait

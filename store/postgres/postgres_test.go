@@ -36,6 +36,20 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestInternals: the suite's cases that need the store's insides (storetest.Hooks).
+func TestInternals(t *testing.T) {
+	storetest.RunInternals(t, func(t *testing.T) (store.Store, storetest.Hooks) {
+		s, _ := openFresh(t, Options{})
+		return s, storetest.Hooks{
+			FailCommits: s.faults.Arm,
+			RightJSON: func(ctx context.Context, releaseID string) (state []byte, err error) {
+				err = s.pool.QueryRow(ctx, "SELECT state FROM rights WHERE release_id = $1", releaseID).Scan(&state)
+				return state, err
+			},
+		}
+	})
+}
+
 // TestConcurrentOpenMigratesOnce: three nodes starting at once on a fresh database apply the
 // migrations exactly once (goose's advisory session lock) and all come up.
 func TestConcurrentOpenMigratesOnce(t *testing.T) {
@@ -256,7 +270,7 @@ func TestPanickingDecide(t *testing.T) {
 }
 
 func TestOutbox(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T) storetest.OutboxStore {
+	storetest.RunOutbox(t, func(t *testing.T) store.Store {
 		s, _ := openFresh(t, Options{})
 		return s
 	})

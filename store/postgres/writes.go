@@ -15,6 +15,7 @@ import (
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // writes are the rows an Apply writes, as one array per column: each table gets one statement
@@ -57,16 +58,21 @@ type auditRows struct {
 	at                                            []time.Time
 	rejected                                      []bool
 	reason                                        []string
+	index                                         []int32 // the op's among its call's (group.Key); -1 (NULL) without a publicReferenceId
 }
+
+// noIndex is the op index of an op without a publicReferenceId, written as NULL.
+const noIndex = -1
 
 func newWrites(ops int) *writes {
 	return &writes{rightIndex: make(map[string]int, ops), factIndex: make(map[containerKey]int)}
 }
 
-// add records what one decided op writes, and brings its container (nil for an op without one)
+// add records what one decided op (at index among the ops of its call) writes, and brings its
+// container (nil for an op without one)
 // up to date for the ops after it. Changed rights and facts of an op without a container are
 // dropped (store.Op).
-func (w *writes) add(op *store.Op, out *release.Outcome, c *container) error {
+func (w *writes) add(op *store.Op, index int, out *release.Outcome, c *container) error {
 	if c != nil {
 		for _, r := range out.Changed {
 			if err := w.addRight(r); err != nil {
@@ -109,6 +115,11 @@ func (w *writes) add(op *store.Op, out *release.Outcome, c *container) error {
 	a.at = append(a.at, audit.At)
 	a.rejected = append(a.rejected, out.Rejected)
 	a.reason = append(a.reason, out.Reason)
+	// -1 is stored as NULL (sqlWrite, sqlValues): a plain int32 is encoded without an allocation.
+	a.index = append(a.index, noIndex)
+	if op.Audit.PublicReferenceID != "" {
+		a.index[len(a.index)-1] = int32(index)
+	}
 	return nil
 }
 
@@ -184,9 +195,9 @@ const sqlWrite = `WITH rights_written AS (
         created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
         state = excluded.state
 ), audit_written AS (
-    INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)
-    SELECT p, c, a, e, r, t, j, why FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
-        $19::bytea[], $20::timestamptz[], $21::boolean[], $22::text[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, i)
+    INSERT INTO audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason, op_index)
+    SELECT p, c, a, e, r, t, j, why, NULLIF(x, -1) FROM unnest($15::text[], $16::text[], $17::text[], $18::text[],
+        $19::bytea[], $20::timestamptz[], $21::boolean[], $22::text[], $32::integer[]) WITH ORDINALITY AS u(p, c, a, e, r, t, j, why, x, i)
     ORDER BY i
 )
 INSERT INTO notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
@@ -194,16 +205,6 @@ INSERT INTO notifications (receiver_id, type, event, equipment_number, release_i
 SELECT r, t, e, q, rel, p, x, s, m FROM unnest($23::text[], $24::text[], $25::text[], $26::text[], $27::text[],
     $28::text[], $29::text[], $30::timestamptz[], $31::bytea[]) WITH ORDINALITY AS u(r, t, e, q, rel, p, x, s, m, i)
 ORDER BY i`
-
-// uncertainError is the failure of a transaction whose COMMIT was sent without an answer: it may
-// have been committed. Group commit does not apply its calls again one by one (group.go).
-type uncertainError struct{ err error }
-
-func (e *uncertainError) Error() string {
-	return "store/postgres: apply: no answer to the commit, the commands may or may not be applied: " + e.err.Error()
-}
-
-func (e *uncertainError) Unwrap() error { return e.err }
 
 // sqlUpdateFacts replaces the facts of containers. Their rows exist: the transaction created (or
 // found) and locked them.
@@ -236,8 +237,8 @@ const (
         terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
         created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
         state = excluded.state`
-	auditColumns        = `audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason)`
-	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text"
+	auditColumns        = `audit (public_reference_id, company_id, action, equipment_number, request, at, rejected, reason, op_index)`
+	auditTypes          = "text,text,text,text,bytea,timestamptz,boolean,text,opindex"
 	notificationColumns = `notifications (receiver_id, type, event, equipment_number, release_id, public_reference_id,
     external_reference_id, stored_on, message)`
 	notificationTypes = "text,text,text,text,text,text,text,timestamptz,bytea"
@@ -264,7 +265,11 @@ func sqlValues(sh shape) string {
 					b.WriteString(", ")
 				}
 				n++
-				fmt.Fprintf(&b, "$%d::%s", n, t)
+				if t == "opindex" { // noIndex is NULL
+					fmt.Fprintf(&b, "NULLIF($%d::integer, -1)", n)
+				} else {
+					fmt.Fprintf(&b, "$%d::%s", n, t)
+				}
 			}
 			b.WriteByte(')')
 		}
@@ -307,14 +312,14 @@ func sqlValues(sh shape) string {
 // valuesArgs are the parameters of sqlValues, row after row.
 func (w *writes) valuesArgs() []any {
 	r, a, n := &w.rights, &w.audits, &w.notifications
-	args := make([]any, 0, len(r.releaseID)*14+len(a.publicReferenceID)*8+len(n.receiver)*9)
+	args := make([]any, 0, len(r.releaseID)*14+len(a.publicReferenceID)*9+len(n.receiver)*9)
 	for i := range r.releaseID {
 		args = append(args, r.releaseID[i], r.port[i], r.equipment[i], r.releaseIdentification[i], r.owner[i], r.pendingTo[i],
 			r.originator[i], r.terminal[i], r.status[i], r.deleted[i], r.createdAt[i], r.updatedAt[i], r.expiresAt[i], r.state[i])
 	}
 	for i := range a.publicReferenceID {
 		args = append(args, a.publicReferenceID[i], a.company[i], a.action[i], a.equipment[i], a.request[i], a.at[i],
-			a.rejected[i], a.reason[i])
+			a.rejected[i], a.reason[i], a.index[i])
 	}
 	for i := range n.receiver {
 		args = append(args, n.receiver[i], n.typ[i], n.event[i], n.equipment[i], n.releaseID[i], n.publicReferenceID[i],
@@ -331,7 +336,9 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 	if len(f.port) > 0 {
 		b.Queue(sqlUpdateFacts, f.port, f.equipment, f.facts, f.at)
 	}
-	if sh := (shape{len(r.releaseID), len(a.publicReferenceID), len(n.receiver)}); sh.rights <= maxValuesRights &&
+	if sh := (shape{len(r.releaseID), len(a.publicReferenceID), len(n.receiver)}); sh == (shape{}) {
+		// Nothing to write: every call was recognised as stored (group.Commit).
+	} else if sh.rights <= maxValuesRights &&
 		sh.audits <= maxValuesAudits && sh.notifications <= maxValuesNotifications {
 		b.Queue(sqlValues(sh), w.valuesArgs()...)
 	} else {
@@ -339,17 +346,22 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 			r.releaseID, r.port, r.equipment, r.releaseIdentification, r.owner, r.pendingTo, r.originator, r.terminal,
 			r.status, r.deleted, r.createdAt, r.updatedAt, r.expiresAt, r.state,
 			a.publicReferenceID, a.company, a.action, a.equipment, a.request, a.at, a.rejected, a.reason,
-			n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message)
+			n.receiver, n.typ, n.event, n.equipment, n.releaseID, n.publicReferenceID, n.externalReferenceID, n.storedOn, n.message,
+			a.index)
 	}
 	b.Queue("COMMIT")
 	if err := conn.SendBatch(ctx, b).Close(); err != nil {
 		var pgErr *pgconn.PgError
 		if !errors.As(err, &pgErr) {
 			// No answer from the server (a lost connection, a timeout): the COMMIT may have been
-			// carried out. The calls must not be applied again.
-			return &uncertainError{err}
+			// carried out. The calls are applied again only recognising what is stored (group.Commit).
+			return group.Uncertain(fmt.Errorf("store/postgres: apply: write and commit: %w", err))
 		}
-		return fmt.Errorf("store/postgres: apply: write and commit: %w", err)
+		err = fmt.Errorf("store/postgres: apply: write and commit: %w", err)
+		if pgErr.Code == "23505" && pgErr.ConstraintName == "audit_public_reference_op" {
+			return group.Duplicate(err) // an op applied before (group.Commit)
+		}
+		return err
 	}
 	if st := conn.Conn().PgConn().TxStatus(); st != 'I' {
 		return fmt.Errorf("store/postgres: apply: transaction not committed (status %c)", st)

@@ -5,15 +5,15 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime/debug"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // writeStmts are the statements of the write path, prepared once on the writer connection.
 type writeStmts struct {
-	load, dataVersion                    *sql.Stmt
+	load, dataVersion, recognise         *sql.Stmt
 	rights, facts, notifications, audits *multiInsert
 	ccrm                                 *multiInsert
 }
@@ -29,6 +29,9 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 		return ws, err
 	}
 	if ws.dataVersion, err = db.PrepareContext(ctx, "PRAGMA data_version"); err != nil {
+		return ws, err
+	}
+	if ws.recognise, err = db.PrepareContext(ctx, sqlRecognise); err != nil {
 		return ws, err
 	}
 	if ws.rights, err = prepareMulti(ctx, db, sqlUpsertRights, sqlUpsertRightsTail, rightCols); err != nil {
@@ -48,7 +51,7 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 }
 
 func (ws *writeStmts) close() {
-	for _, st := range []*sql.Stmt{ws.load, ws.dataVersion} {
+	for _, st := range []*sql.Stmt{ws.load, ws.dataVersion, ws.recognise} {
 		if st != nil {
 			st.Close()
 		}
@@ -92,7 +95,7 @@ func (w *writeTx) begin(tx *sql.Tx) {
 // cache, else the database; then through the overlay), let the core decide, record the changed
 // rights and facts in the overlay, and hand the outcome to the encoder, whose rows are inserted at
 // the end of the transaction.
-func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome) (err error) {
+func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *release.Outcome) (err error) {
 	var c *release.Container
 	if op.EquipmentNumber != "" {
 		eq := release.NormaliseCode(op.EquipmentNumber)
@@ -108,10 +111,10 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome)
 		}
 		w.overlay.apply(c, since)
 	}
-	if *out, err = decide(op, c); err != nil {
+	if *out, err = group.Decide(op, c); err != nil {
 		return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
 	}
-	it := encodeItem{op: op, out: out}
+	it := encodeItem{op: op, index: index, out: out}
 	if c != nil {
 		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
 		for _, r := range out.Changed {
@@ -126,16 +129,35 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, out *release.Outcome)
 	return nil
 }
 
-// decide calls the op's rule. A panic there is a bug in a rule, but it runs on the writer
-// goroutine: it becomes this op's error instead of taking every other caller down with it.
-func decide(op *store.Op, c *release.Container) (out release.Outcome, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("decide panicked: %v\n%s", p, debug.Stack())
-		}
-	}()
-	if op.Decide == nil {
-		return out, errors.New("op without Decide")
+// sqlRecognise reads the audit record of one op by its key (group.Key).
+const sqlRecognise = `SELECT company_id, action, equipment_number, at, request, rejected, reason FROM audit
+WHERE public_reference_id = ? AND op_index = ?`
+
+// recognise looks up the audit records of req's ops and, when they are stored already, answers
+// req from them (group.Request.Recognise).
+func (w *writeTx) recognise(ctx context.Context, req *group.Request) (bool, error) {
+	keys := req.Keys()
+	if len(keys) == 0 {
+		return false, nil
 	}
-	return op.Decide(c), nil
+	st := w.tx.StmtContext(ctx, w.ws.recognise)
+	found := make(map[group.Key]group.Stored, len(keys))
+	for _, k := range keys {
+		var r group.Stored
+		var at int64
+		err := st.QueryRowContext(ctx, k.PublicReferenceID, k.Index).Scan(&r.CompanyID, &r.Action, &r.EquipmentNumber,
+			&at, &r.Request, &r.Rejected, &r.Reason)
+		switch {
+		case err == nil:
+			r.At = fromNanos(at)
+			found[k] = r
+		case !errors.Is(err, sql.ErrNoRows):
+			return false, fmt.Errorf("store/sqlite: recognise %s: %w", k.PublicReferenceID, err)
+		}
+	}
+	known, err := req.Recognise(found)
+	if err != nil {
+		return false, fmt.Errorf("store/sqlite: %w", err)
+	}
+	return known, nil
 }

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // The rows of a write transaction are inserted at its end with multi-row statements: one
@@ -72,7 +74,7 @@ const (
 	factCols         = 4
 	ccrmCols         = 4
 	notificationCols = 9
-	auditCols        = 8
+	auditCols        = 9
 )
 
 const (
@@ -94,7 +96,7 @@ ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.fact
 	sqlInsertNotifications = `INSERT INTO notifications (receiver_id, type, event, equipment_number,
     release_id, public_reference_id, external_reference_id, stored_on, message)`
 	sqlInsertAudits = `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
-    request, at, rejected, reason)`
+    request, at, rejected, reason, op_index)`
 )
 
 // insert writes the encoded rows of the transaction and the CCRM uses it records.
@@ -112,7 +114,11 @@ func (w *writeTx) insert(ctx context.Context, r *encoded) error {
 		return fmt.Errorf("store/sqlite: insert notifications: %w", err)
 	}
 	if err := w.ws.audits.exec(ctx, w.tx, &w.audits, r.audits); err != nil {
-		return fmt.Errorf("store/sqlite: insert audit records: %w", err)
+		err = fmt.Errorf("store/sqlite: insert audit records: %w", err)
+		if strings.Contains(err.Error(), "UNIQUE constraint failed: audit.public_reference_id") {
+			return group.Duplicate(err) // an op applied before (group.Commit)
+		}
+		return err
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 	"github.com/portlight/portlight/store/storetest"
 )
 
@@ -23,7 +24,7 @@ func checkCache(t testing.TB, s *Store) {
 		problems, err = compareCache(ctx, s.wtx.cache, tx.StmtContext(ctx, s.ws.load))
 		return err
 	}
-	if err := s.do(context.Background(), &request{fn: check, done: make(chan struct{})}); err != nil {
+	if err := s.do(context.Background(), &request{Request: group.Make(nil), fn: check}); err != nil {
 		t.Fatalf("check the cache: %v", err)
 	}
 	for _, p := range problems {

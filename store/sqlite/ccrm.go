@@ -8,6 +8,7 @@ import (
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // CCRM metering is on the read path (every CCRM GET records a use), so it is kept cheap: a use
@@ -42,7 +43,7 @@ func (s *Store) RecordCCRMUse(ctx context.Context, companyID, portLoCode, equipm
 	case !errors.Is(err, sql.ErrNoRows):
 		return fmt.Errorf("store/sqlite: record CCRM use: %w", err)
 	}
-	if err := s.do(ctx, &request{use: u, done: make(chan struct{})}); err != nil {
+	if err := s.do(ctx, &request{Request: group.Make(nil), use: u}); err != nil {
 		return fmt.Errorf("store/sqlite: record CCRM use: %w", err)
 	}
 	return nil

@@ -15,8 +15,9 @@ import (
 
 // encodeItem is one decided op to encode, or (with flushed set) the end of a transaction.
 type encodeItem struct {
-	op  *store.Op
-	out *release.Outcome
+	op    *store.Op
+	index int // the op's among the ops of its call (group.Key)
+	out   *release.Outcome
 	// container is set for ops on a container (key): only those store out.Changed and out.Facts.
 	container bool
 	key       containerKey
@@ -98,7 +99,7 @@ func (r *encoded) add(it encodeItem) (err error) {
 	}
 	a := &it.op.Audit
 	r.audits = append(r.audits, a.PublicReferenceID, a.CompanyID, a.Action, a.EquipmentNumber,
-		nullBytes(a.Request), nanos(a.At), out.Rejected, out.Reason)
+		nullBytes(a.Request), nanos(a.At), out.Rejected, out.Reason, opIndex(it.op, it.index))
 	return nil
 }
 
@@ -137,4 +138,12 @@ func (r *encoded) addFacts(k containerKey, f *release.Facts, at int64) error {
 	r.factIndex[k] = len(r.facts)
 	r.facts = append(r.facts, row[:]...)
 	return nil
+}
+
+// opIndex is the op_index column of an op's audit record: NULL without a publicReferenceId.
+func opIndex(op *store.Op, i int) any {
+	if op.Audit.PublicReferenceID == "" {
+		return nil
+	}
+	return int64(i)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"path/filepath"
 	"strings"
@@ -181,7 +182,7 @@ func TestContainerOrder(t *testing.T) {
 		id string
 		at time.Time
 	}{{"rel-c", now}, {"rel-b", now.Add(-time.Second)}, {"rel-d", now}, {"rel-a", now}} {
-		m := release.Meta{Now: tc.at, Sender: storetest.Agent, PublicReferenceID: "pub", NewReleaseID: tc.id}
+		m := release.Meta{Now: tc.at, Sender: storetest.Agent, PublicReferenceID: "pub-" + tc.id, NewReleaseID: tc.id}
 		rid := "R" + string(rune('1'+i))
 		if outs, err := s.Apply(ctx, storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, rid, nil), m)); err != nil || outs[0].Rejected {
 			t.Fatalf("Apply: %v %+v", err, outs)
@@ -197,5 +198,82 @@ func TestContainerOrder(t *testing.T) {
 	}
 	if want := "rel-b rel-a rel-c rel-d"; strings.Join(got, " ") != want {
 		t.Errorf("Container rights in order %v, want %s", got, want)
+	}
+}
+
+// TestMigrationNumbersAuditRecords: audit records stored before op_index existed get the index of
+// their order within their publicReferenceId (a bulk call's ops 0, 1, 2...), those without one
+// none; the unique key then holds, and the same call sent again after the migration is answered
+// from its records instead of being applied twice.
+func TestMigrationNumbersAuditRecords(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "portlight.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 8); err != nil {
+		t.Fatalf("migrate to version 8: %v", err)
+	}
+	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
+	eq := storetest.EquipmentNumber(1)
+	stored := storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, "R1", nil),
+		release.Meta{Now: now, Sender: storetest.Agent, PublicReferenceID: "pub-single", NewReleaseID: "rel-1"})
+	for _, a := range []store.Audit{
+		{PublicReferenceID: "pub-bulk", Action: "Release", EquipmentNumber: "A"},
+		{PublicReferenceID: "pub-single", CompanyID: stored.Audit.CompanyID, Action: stored.Audit.Action,
+			EquipmentNumber: stored.Audit.EquipmentNumber, Request: stored.Audit.Request, At: stored.Audit.At},
+		{PublicReferenceID: "pub-bulk", Action: "Transfer", EquipmentNumber: "B"},
+		{Action: "Expire", EquipmentNumber: "C"},
+		{PublicReferenceID: "pub-bulk", Action: "Revoke", EquipmentNumber: "D"},
+		{Action: "Expire", EquipmentNumber: "E"},
+	} {
+		if _, err := db.ExecContext(ctx, `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
+    request, at, rejected, reason) VALUES (?, ?, ?, ?, ?, ?, false, '')`, a.PublicReferenceID, a.CompanyID, a.Action,
+			a.EquipmentNumber, a.Request, nanos(a.At)); err != nil {
+			t.Fatalf("insert an audit record of version 8: %v", err)
+		}
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer s.Close()
+	rows, err := s.r.QueryContext(ctx, `SELECT equipment_number, op_index FROM audit ORDER BY seq`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var e string
+		var i sql.NullInt64
+		if err := rows.Scan(&e, &i); err != nil {
+			t.Fatal(err)
+		}
+		if i.Valid {
+			e += fmt.Sprint(i.Int64)
+		}
+		got = append(got, e)
+	}
+	rows.Close()
+	if want := "A0 " + eq + "0 B1 C D2 E"; strings.Join(got, " ") != want {
+		t.Errorf("op indexes after the migration: %s, want %s", strings.Join(got, " "), want)
+	}
+	// The record of pub-single is op 0 of that call: sent again, the call is recognised.
+	outs, err := s.Apply(ctx, stored)
+	if err != nil || len(outs) != 1 || outs[0].Rejected {
+		t.Fatalf("the stored call sent again: %v %+v", err, outs)
+	}
+	if c, err := s.Container(ctx, storetest.Port, eq, now); err != nil || len(c.Rights) != 0 {
+		t.Errorf("the stored call was applied again: %+v (%v)", c, err)
 	}
 }

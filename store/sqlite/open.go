@@ -33,6 +33,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 //go:embed migrations/*.sql
@@ -68,6 +69,8 @@ type Store struct {
 
 	// Counted by the writer goroutine (read them after Close): how well group commit groups.
 	groups, groupedOps int64
+
+	faults group.Faults // commit failures injected by the store suite (storetest.RunCommitFaults)
 }
 
 var _ store.Store = (*Store)(nil)

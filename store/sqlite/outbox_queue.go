@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // The delivery queue. The dispatcher's frequent writes (dispatch, claim, complete) are handed to
@@ -20,8 +21,8 @@ import (
 // index only when the query repeats its WHERE terms, which a bound parameter would not.
 
 // inWriter runs fn in the writer goroutine's next group transaction and returns once that is
-// committed. fn may run twice (when its group fails, each request is retried alone): it must start
-// from scratch each time.
+// committed. fn may run more than once (when its group fails, or its commit is uncertain, each
+// request is tried again alone: group.Commit): it must start from scratch each time.
 func (s *Store) inWriter(ctx context.Context, fn func(ctx context.Context, tx *sql.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -29,7 +30,7 @@ func (s *Store) inWriter(ctx context.Context, fn func(ctx context.Context, tx *s
 	if err := s.outbox.prepare(ctx, s.w); err != nil {
 		return err
 	}
-	return s.do(ctx, &request{fn: fn, done: make(chan struct{})})
+	return s.do(ctx, &request{Request: group.Make(nil), fn: fn})
 }
 
 // DispatchNotifications implements store.Outbox. The notifications waiting are in outbox_pending,

@@ -13,11 +13,12 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/store"
 	"github.com/portlight/portlight/store/storetest"
 )
 
 func TestOutbox(t *testing.T) {
-	storetest.RunOutbox(t, func(t *testing.T) storetest.OutboxStore { return openTemp(t) })
+	storetest.RunOutbox(t, func(t *testing.T) store.Store { return openTemp(t) })
 }
 
 // TestOutboxQueriesUseTheirIndexes: the claim and the dispatch read only the partial indexes of

@@ -8,6 +8,7 @@ import (
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
+	"github.com/portlight/portlight/store/internal/group"
 )
 
 // maxGroupOps bounds how many ops one group transaction takes from the queue (a single Apply with
@@ -20,65 +21,41 @@ const maxGroupOps = 256
 // for its dispatch, with its own fsync, and the next command often waited for that one.
 const outboxLinger = 2 * time.Millisecond
 
-// request is one Apply call (ops), or one RecordCCRMUse call (use), waiting for the writer goroutine.
+// request is one Apply call (Ops), or one RecordCCRMUse call (use), or outbox work (fn), waiting
+// for the writer goroutine.
 type request struct {
-	ops  []store.Op
-	use  *ccrmUse
-	fn   func(ctx context.Context, tx *sql.Tx) error // outbox work (outbox_queue.go), run in the group's transaction
-	outs []release.Outcome
-	err  error
-	done chan struct{} // closed by the writer once outs and err are set
+	group.Request
+	use *ccrmUse
+	fn  func(ctx context.Context, tx *sql.Tx) error // outbox work (outbox_queue.go), run in the group's transaction
 }
 
 // outboxOnly tells the dispatcher's work (a fn) from commands and CCRM uses.
-func (r *request) outboxOnly() bool { return r.fn != nil && len(r.ops) == 0 && r.use == nil }
-
-// size is what the request counts for in a group's maxGroupOps: its ops, or its one CCRM use.
-func (r *request) size() int {
-	return max(len(r.ops), 1)
-}
+func (r *request) outboxOnly() bool { return r.fn != nil && len(r.Ops) == 0 && r.use == nil }
 
 // Apply implements store.Store. The ops are handed to the writer goroutine, which applies them in
 // one transaction (with whatever other ops were queued at the same time) and answers once that
-// transaction is committed. ctx is honoured while waiting for the writer to take the ops; once
-// taken they are applied even if the caller stops waiting.
+// transaction is committed (group.Submit).
 func (s *Store) Apply(ctx context.Context, ops ...store.Op) ([]release.Outcome, error) {
 	if len(ops) == 0 {
 		return nil, nil
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	req := &request{ops: ops, done: make(chan struct{})}
+	req := &request{Request: group.Make(ops)}
 	if err := s.do(ctx, req); err != nil {
 		return nil, err
 	}
-	return req.outs, nil
+	return req.Outs, nil
 }
 
 // do hands req to the writer goroutine and waits until its group is committed (or failed).
 func (s *Store) do(ctx context.Context, req *request) error {
-	select {
-	case s.reqs <- req:
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-s.quit:
-		return ErrClosed
-	}
-	select {
-	case <-req.done:
-		return req.err
-	case <-ctx.Done():
-		// The request will still be committed (or has been): the caller just does not wait to know.
-		return ctx.Err()
-	}
+	return group.Submit(ctx, s.reqs, s.quit, ErrClosed, req)
 }
 
 // run is the writer goroutine: it takes a request, gathers the ones already waiting behind it,
-// commits them as one group and answers them all; until Close.
+// commits them as one group and answers them all (group.Commit); until Close.
 func (s *Store) run() {
 	defer close(s.stopped)
-	group := make([]*request, 0, 64)
+	reqs := make([]*request, 0, 64)
 	linger := time.NewTimer(outboxLinger)
 	linger.Stop()
 	for {
@@ -86,66 +63,34 @@ func (s *Store) run() {
 		case <-s.quit:
 			return
 		case req := <-s.reqs:
-			group = append(group[:0], req)
-			n := req.size()
+			reqs = append(reqs[:0], req)
+			n := req.Size()
 			if req.outboxOnly() {
 				linger.Reset(outboxLinger)
 				select {
 				case req := <-s.reqs:
-					group = append(group, req)
-					n += req.size()
+					reqs = append(reqs, req)
+					n += req.Size()
 				case <-linger.C:
 				case <-s.quit:
 					return
 				}
 				linger.Stop()
 			}
-		gather:
-			for n < maxGroupOps {
-				select {
-				case req := <-s.reqs:
-					group = append(group, req)
-					n += req.size()
-				default:
-					break gather
-				}
-			}
+			reqs, n = group.Gather(reqs, n, s.reqs, maxGroupOps)
 			s.groups++
 			s.groupedOps += int64(n)
-			s.commitGroup(group)
-			clear(group)
+			group.Commit(reqs, s.inTx)
+			clear(reqs)
 			s.restartIfLarge()
 		}
 	}
 }
 
-// commitGroup applies the requests of a group in arrival order in one transaction. When that
-// fails, each request is retried alone in its own transaction, so that one bad op (a Decide that
-// panics, an outcome that cannot be stored) fails only its own caller.
-func (s *Store) commitGroup(group []*request) {
-	err := s.inTx(group)
-	if err != nil && len(group) > 1 {
-		for _, req := range group {
-			req.err = s.inTx([]*request{req})
-			finish(req)
-		}
-		return
-	}
-	for _, req := range group {
-		req.err = err
-		finish(req)
-	}
-}
-
-func finish(req *request) {
-	if req.err != nil {
-		req.outs = nil
-	}
-	close(req.done)
-}
-
-// inTx applies every op of reqs (and records their CCRM uses) in one write transaction and commits it.
-func (s *Store) inTx(reqs []*request) error {
+// inTx applies every op of reqs (and records their CCRM uses and runs their outbox work) in one
+// write transaction and commits it. With recognise set, a request whose ops are stored already is
+// answered from their audit records instead (group.Commit).
+func (s *Store) inTx(reqs []*request, recognise bool) error {
 	ctx := context.Background()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
@@ -167,9 +112,20 @@ func (s *Store) inTx(reqs []*request) error {
 				break
 			}
 		}
-		req.outs = make([]release.Outcome, len(req.ops))
-		for i := range req.ops {
-			if err = w.apply(ctx, &req.ops[i], &req.outs[i]); err != nil {
+		if len(req.Ops) == 0 {
+			continue
+		}
+		if recognise {
+			var known bool
+			if known, err = w.recognise(ctx, &req.Request); err != nil {
+				break
+			} else if known {
+				continue
+			}
+		}
+		req.Outs = make([]release.Outcome, len(req.Ops))
+		for i := range req.Ops {
+			if err = w.apply(ctx, &req.Ops[i], i, &req.Outs[i]); err != nil {
 				break
 			}
 		}
@@ -194,7 +150,11 @@ func (s *Store) inTx(reqs []*request) error {
 	}
 	if err := tx.Commit(); err != nil {
 		w.cache.clear() // committed or not: unknown
-		return fmt.Errorf("store/sqlite: commit: %w", err)
+		return group.Uncertain(fmt.Errorf("store/sqlite: commit: %w", err))
+	}
+	if err := s.faults.After(); err != nil {
+		w.cache.clear() // as for a commit that fails: the cache must not be trusted
+		return err
 	}
 	if w.foreign {
 		w.cache.clear()

@@ -11,9 +11,10 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// counterOp increments the counter the suite keeps in the right's VoyageNumber: a read-modify-write
-// that loses increments as soon as two ops run against the same old state.
-func counterOp(equipment, releaseID string, m release.Meta) store.Op {
+// CounterOp increments the counter the suite keeps in the right's VoyageNumber: a read-modify-write
+// that loses increments as soon as two ops run against the same old state, and counts twice an op
+// applied twice.
+func CounterOp(equipment, releaseID string, m release.Meta) store.Op {
 	return store.Op{
 		PortLoCode: Port, EquipmentNumber: equipment,
 		Decide: func(c *release.Container) release.Outcome {
@@ -41,7 +42,7 @@ func testConcurrentCounter(t *testing.T, w *world) {
 	r := w.release(Port, eq, "R1", nil, base)
 	ops := make([]store.Op, workers)
 	for i := range ops {
-		ops[i] = counterOp(eq, r.ReleaseID, w.meta(Forwarder, base.Add(time.Duration(i+1)*time.Millisecond)))
+		ops[i] = CounterOp(eq, r.ReleaseID, w.meta(Forwarder, base.Add(time.Duration(i+1)*time.Millisecond)))
 	}
 	errs := make(chan error, workers)
 	var wg sync.WaitGroup

@@ -12,12 +12,6 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// OutboxStore is a store that offers the webhook outbox.
-type OutboxStore interface {
-	store.Store
-	store.Outbox
-}
-
 // RunOutbox runs the suite of store.Outbox. open must return a fresh, empty store for each
 // subtest; RunOutbox closes it when the subtest ends.
 //
@@ -27,7 +21,7 @@ type OutboxStore interface {
 //   - Deliveries of one channel and container are claimed one at a time in seq order, whatever
 //     else is queued; no claim waits for another channel or container.
 //   - A result of a node whose lease was taken over changes nothing but Delivered.
-func RunOutbox(t *testing.T, open func(t *testing.T) OutboxStore) {
+func RunOutbox(t *testing.T, open func(t *testing.T) store.Store) {
 	for _, tc := range []struct {
 		name string
 		test func(t *testing.T, w *outboxWorld)

@@ -31,6 +31,9 @@
 //   - TryLeadership grants a job to a caller when nobody holds it, and again once released.
 //   - Idempotency records keep their times to the millisecond at least; Header and Body come back
 //     byte for byte.
+//
+// RunInternals holds them, through Hooks into each store, to what no Store method can show: a
+// commit that lands and is reported failed applies nothing twice, and the stored form of a right.
 package storetest
 
 import (
