@@ -1,0 +1,91 @@
+package api
+
+import (
+	"reflect"
+	"strings"
+
+	"github.com/danielgtaylor/huma/v2"
+)
+
+// The names and shapes of /openapi.json's schemas. Names come from the Go types, except where a
+// bare name would collide with what code generators declare themselves (oapi-codegen's Client,
+// ogen's Server, ...) or say too little (Spec): schemaNames renames those.
+var schemaNames = map[string]string{
+	"Client":        "ClientApplication",
+	"Spec":          "NotificationChannelSpec",
+	"AuthSpec":      "NotificationChannelAuthSpec",
+	"AuthView":      "NotificationChannelAuthView",
+	"ChannelView":   "NotificationChannel",
+	"User":          "UserAccount",
+	"Response":      "ResponseBody",
+	"Server":        "ServerInfo",
+	"Error":         "ErrorBody",
+	"statusMessage": "StatusMessage",
+	"internalError": "InternalError",
+	"problem":       "Problem",
+}
+
+// schemaName names a Go type's schema: its type name, renamed by schemaNames, first letter upper.
+// Anonymous types have no name: the registry inlines them (huma names them after hint, which the
+// builder never gives), and a name that comes out empty is a programming error caught by the tests.
+func schemaName(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	if n, ok := schemaNames[name]; ok {
+		return n
+	}
+	if n, ok := schemaNames[t.Name()]; ok {
+		return n
+	}
+	return name
+}
+
+// liveness is the answer of GET /healthz.
+type liveness struct {
+	Status string `json:"status" enum:"ok"`
+}
+
+// jsonWebKeySet describes the answer of GET /.well-known/jwks.json (RFC 7517), which go-jose encodes.
+type jsonWebKeySet struct{}
+
+// Schema describes a JSON Web Key Set (huma.SchemaProvider).
+func (jsonWebKeySet) Schema(huma.Registry) *huma.Schema {
+	str := &huma.Schema{Type: "string"}
+	key := &huma.Schema{Type: "object", Required: []string{"kty"}, Properties: map[string]*huma.Schema{
+		"kty": str, "kid": str, "use": str, "alg": str, "crv": str, "x": str, "y": str, "n": str, "e": str,
+	}}
+	return &huma.Schema{Type: "object", Required: []string{"keys"}, Description: "JSON Web Key Set (RFC 7517)",
+		Properties: map[string]*huma.Schema{"keys": {Type: "array", Items: key}}}
+}
+
+// openAPIDocument describes the answer of GET /openapi.json: this document.
+type openAPIDocument struct{}
+
+// Schema describes an OpenAPI document, loosely (huma.SchemaProvider).
+func (openAPIDocument) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{Type: "object", Required: []string{"openapi", "info", "paths"}, Description: "An OpenAPI 3.1 document",
+		Properties: map[string]*huma.Schema{"openapi": {Type: "string"}, "info": {Type: "object"}, "paths": {Type: "object"}}}
+}
+
+// loosen makes a request body's schema (and the schemas it refers to) what a lenient decoder
+// accepts: unknown fields are ignored and no field is required by the decoder (the rules answer a
+// missing field with a 400 in the documented shape).
+func loosen(reg huma.Registry, s *huma.Schema, seen map[*huma.Schema]bool) {
+	if s == nil || seen[s] {
+		return
+	}
+	seen[s] = true
+	if s.Ref != "" {
+		loosen(reg, reg.SchemaFromRef(s.Ref), seen)
+		return
+	}
+	if s.Type == "object" && s.Properties != nil {
+		s.Required, s.AdditionalProperties = nil, nil
+	}
+	for _, p := range s.Properties {
+		loosen(reg, p, seen)
+	}
+	loosen(reg, s.Items, seen)
+}
+
+// refName is the schema name a $ref points to.
+func refName(ref string) string { return strings.TrimPrefix(ref, "#/components/schemas/") }
