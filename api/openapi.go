@@ -118,3 +118,6 @@ func (isoTime) Schema(huma.Registry) *huma.Schema {
 	return &huma.Schema{Type: "string", Description: "ISO 8601 date-time (UTC when no zone is given) or date; empty: not given",
 		Examples: []any{"2026-11-28T08:52:12.928Z"}}
 }
+
+// OpenAPI returns the OpenAPI document that GET /openapi.json serves.
+func (a *API) OpenAPI() []byte { return a.openapi }
