@@ -8,21 +8,24 @@ import (
 )
 
 // The names and shapes of /openapi.json's schemas. Names come from the Go types, except where a
-// bare name would collide with what code generators declare themselves (oapi-codegen's Client,
+// bare name would collide with what code generators declare themselves (oapi-codegen's Client and NewClient,
 // ogen's Server, ...) or say too little (Spec): schemaNames renames those.
 var schemaNames = map[string]string{
-	"Client":        "ClientApplication",
-	"Spec":          "NotificationChannelSpec",
-	"AuthSpec":      "NotificationChannelAuthSpec",
-	"AuthView":      "NotificationChannelAuthView",
-	"ChannelView":   "NotificationChannel",
-	"User":          "UserAccount",
-	"Response":      "ResponseBody",
-	"Server":        "ServerInfo",
-	"Error":         "ErrorBody",
-	"statusMessage": "StatusMessage",
-	"internalError": "InternalError",
-	"problem":       "Problem",
+	"Client":             "ClientApplication",
+	"NewClient":          "CreatedClientApplication",
+	"NewUser":            "CreatedUser",
+	"NewSubscriptionKey": "CreatedSubscriptionKey",
+	"Spec":               "NotificationChannelSpec",
+	"AuthSpec":           "NotificationChannelAuthSpec",
+	"AuthView":           "NotificationChannelAuthView",
+	"ChannelView":        "NotificationChannel",
+	"User":               "UserAccount",
+	"Response":           "ResponseBody",
+	"Server":             "ServerInfo",
+	"Error":              "ErrorBody",
+	"statusMessage":      "StatusMessage",
+	"internalError":      "InternalError",
+	"problem":            "Problem",
 }
 
 // schemaName names a Go type's schema: its type name, renamed by schemaNames, first letter upper.

@@ -40,9 +40,9 @@ func TestOpenAPIIsValid(t *testing.T) {
 }
 
 // reservedNames are type names that common Go generators declare themselves: oapi-codegen's client
-// (Client, ClientInterface, ClientOption, ClientWithResponses, HttpRequestDoer, RequestEditorFn)
+// (Client, NewClient, ClientInterface, ClientOption, ClientWithResponses, HttpRequestDoer, RequestEditorFn)
 // and ogen's (Server, Handler, Invoker, Option, Error, Response).
-var reservedNames = []string{"Client", "ClientInterface", "ClientOption", "ClientWithResponses", "ClientWithResponsesInterface",
+var reservedNames = []string{"Client", "NewClient", "NewClientWithResponses", "ClientInterface", "ClientOption", "ClientWithResponses", "ClientWithResponsesInterface",
 	"HttpRequestDoer", "RequestEditorFn", "Server", "Handler", "Invoker", "Option", "Error", "Response", "Request", "Options"}
 
 var (
