@@ -52,6 +52,7 @@ func buildOpenAPI(routes []route) []byte {
 	for _, rt := range routes {
 		spec.AddOperation(operation(rt, reg, schema))
 	}
+	allowNull(reg)
 	out, err := json.MarshalIndent(spec, "", "  ")
 	if err != nil {
 		panic("api: OpenAPI document: " + err.Error()) // the route table is static: a failure is a programming error

@@ -92,3 +92,49 @@ func loosen(reg huma.Registry, s *huma.Schema, seen map[*huma.Schema]bool) {
 
 // refName is the schema name a $ref points to.
 func refName(ref string) string { return strings.TrimPrefix(ref, "#/components/schemas/") }
+
+// allowNull makes the schemas say what encoding/json writes for a nil pointer or map in a field
+// without omitempty: null. huma does so for pointers to scalars and for slices; a pointer to a
+// struct becomes anyOf its schema and null, a map an object or null.
+func allowNull(reg huma.Registry) {
+	for name, s := range reg.Map() {
+		t := reg.TypeFromRef("#/components/schemas/" + name)
+		if t == nil || s.Properties == nil {
+			continue
+		}
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() == reflect.Struct {
+			allowNullFields(t, s)
+		}
+	}
+}
+
+func allowNullFields(t reflect.Type, s *huma.Schema) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if f.Anonymous && name == "" && f.Type.Kind() == reflect.Struct {
+			allowNullFields(f.Type, s) // huma flattens embedded structs
+			continue
+		}
+		if !f.IsExported() || name == "-" || strings.Contains(opts, "omitempty") || strings.Contains(opts, "omitzero") {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		p := s.Properties[name]
+		if p == nil {
+			continue
+		}
+		switch {
+		case f.Type.Kind() == reflect.Pointer && p.Ref != "":
+			s.Properties[name] = &huma.Schema{AnyOf: []*huma.Schema{{Ref: p.Ref}, {Type: "null"}}, Description: p.Description}
+		case f.Type.Kind() == reflect.Map && p.Type == "object":
+			p.Nullable = true
+		}
+	}
+}

@@ -80,6 +80,9 @@ func TestAccessMatrix(t *testing.T) {
 			rd = strings.NewReader(string(b))
 		}
 		req, _ := http.NewRequest(method, n.creds.BaseURL+path, rd)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

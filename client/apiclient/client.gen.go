@@ -113,7 +113,7 @@ type CreatedChannel struct {
 	Authentication           NotificationChannelAuthView `json:"authentication"`
 	ChannelId                string                      `json:"channelId"`
 	CreatedAt                string                      `json:"createdAt"`
-	Headers                  map[string]string           `json:"headers"`
+	Headers                  *map[string]string          `json:"headers"`
 	Method                   string                      `json:"method"`
 	Name                     string                      `json:"name"`
 	PreviousSecretValidUntil *string                     `json:"previousSecretValidUntil"`
@@ -253,9 +253,9 @@ type EntitySearch struct {
 type GateCheck struct {
 	Allowed      bool              `json:"allowed"`
 	Checked      GateCheckQuestion `json:"checked"`
-	Lights       Lights            `json:"lights"`
+	Lights       *Lights           `json:"lights"`
 	OverallLight *string           `json:"overallLight"`
-	PickupRight  GatePickupRight   `json:"pickupRight"`
+	PickupRight  *GatePickupRight  `json:"pickupRight"`
 	Reasons      *[]string         `json:"reasons"`
 	ReleaseId    *string           `json:"releaseId"`
 }
@@ -355,7 +355,7 @@ type NotificationChannel struct {
 	Authentication           NotificationChannelAuthView `json:"authentication"`
 	ChannelId                string                      `json:"channelId"`
 	CreatedAt                string                      `json:"createdAt"`
-	Headers                  map[string]string           `json:"headers"`
+	Headers                  *map[string]string          `json:"headers"`
 	Method                   string                      `json:"method"`
 	Name                     string                      `json:"name"`
 	PreviousSecretValidUntil *string                     `json:"previousSecretValidUntil"`
