@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"testing"
 
 	"github.com/pb33f/libopenapi"
 	validator "github.com/pb33f/libopenapi-validator"
@@ -158,4 +160,57 @@ func reportViolations() bool {
 		fmt.Fprintln(os.Stderr, "contract violation:", v)
 	}
 	return len(violations) == 0
+}
+
+// TestContractCatchesDrift points contractTransport at a fake node whose handlers have drifted
+// from the document, and checks that each drift fails the call: an answer without a documented
+// field, a status the operation does not declare, a request the document refuses but the node
+// accepts, and an operation the document does not have that the node serves.
+func TestContractCatchesDrift(t *testing.T) {
+	fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		switch {
+		case r.URL.Path == "/healthz":
+			w.WriteHeader(http.StatusTeapot)
+			fmt.Fprint(w, `{"status":"ok"}`)
+		default:
+			w.WriteHeader(http.StatusAccepted)
+			fmt.Fprint(w, `{"externalReferenceId":null}`) // a Receipt without publicReferenceId
+		}
+	}))
+	defer fake.Close()
+	watchNode(fake.URL)
+	defer nodeHosts.Delete(strings.TrimPrefix(fake.URL, "http://"))
+	violationsMu.Lock()
+	before := len(violations)
+	violationsMu.Unlock()
+	defer func() { // these violations are this test's, not the run's
+		violationsMu.Lock()
+		violations = violations[:before]
+		violationsMu.Unlock()
+	}()
+
+	call := func(method, path, body string, headers ...string) error {
+		req, _ := http.NewRequest(method, fake.URL+path, strings.NewReader(body))
+		for i := 0; i+1 < len(headers); i += 2 {
+			req.Header.Set(headers[i], headers[i+1])
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err
+	}
+	authed := []string{"Authorization", "Bearer x", "Ocp-Apim-Subscription-Key", "k", "Content-Type", "application/json"}
+	for name, err := range map[string]error{
+		"answer without a required field": call("PUT", "/certified-pickup/v1/BEANR/containers/CAIU7654321/import/release-rights", `{}`, authed...),
+		"status the operation lacks":      call("GET", "/healthz", ""),
+		"refused request accepted":        call("PUT", "/certified-pickup/v1/BEANR/containers/CAIU7654321/import/release-rights", `[1]`, authed...),
+		"undocumented operation answered": call("GET", "/certified-pickup/v1/secret-admin-page", ""),
+	} {
+		if err == nil || !strings.Contains(err.Error(), "contract violation") {
+			t.Errorf("%s: the transport let it pass (%v)", name, err)
+		}
+		t.Logf("%s: %v", name, err)
+	}
 }
