@@ -40,7 +40,26 @@ var (
 		"portLoCode": "BEANR", "terminalCode": "0100", "actionType": "Transfer",
 		"releaseFrom": exParty("NXT300000000001"), "releaseTo": exParty("NXT400000000001"),
 	}
-	exBulk = map[string]any{"portLoCode": "BEANR", "actionType": "Transfer", "releaseRights": []any{exRight}}
+	exBulk          = map[string]any{"portLoCode": "BEANR", "actionType": "Transfer", "releaseRights": []any{exRight}}
+	exNotifications = []any{map[string]any{
+		"nxtEntityId": "NXT300000000001", "equipmentNumber": "CAIU7654321", "publicReferenceId": "2b1f0c8e-6a43-4f0e-9d0b-0f6f3c1a7e55",
+		"releaseId": "01a249c0-2a87-7932-95bc-4af175b960c7", "externalReferenceId": "MyRef-0001", "storedOn": "2026-11-28T08:52:13.104Z",
+		"message": `{"assetId":"CAIU7654321","body":{},"errors":[],"event":"Transferred","externalReferenceId":"MyRef-0001","id":"01a249c0-2a87-7932-95bc-4af175b960c7",` +
+			`"publicReferenceId":"2b1f0c8e-6a43-4f0e-9d0b-0f6f3c1a7e55","receiverId":"NXT300000000001","senderId":"NXT100000000001","timestamp":"2026-11-28T08:52:13.104Z","type":"ReleaseRight","warnings":[]}`,
+		"type": "ReleaseRight", "event": "Transferred",
+	}}
+	exEntities = map[string]any{
+		"searchFilter": map[string]any{"eori": nil, "duns": nil, "vat": nil, "nxtEntityId": nil, "entityName": "demo", "apcsCode": nil, "page": 1, "pageSize": 25},
+		"phoneBookItems": []any{map[string]any{"apcsCode": "ZA1001", "addresses": []any{map[string]any{"addressTypeCode": "Main", "city": "Antwerpen", "country": "BE"}},
+			"nxtEntityId": "NXT100000000001", "name": "Demo Shipping Agent One", "vat": "BE0100000001", "duns": nil, "eori": "BE0100000001",
+			"scac": nil, "apcs": "ZA1001", "externalId": nil}},
+		"totalRows": 1, "totalPages": 1, "publicReferenceId": "2b1f0c8e-6a43-4f0e-9d0b-0f6f3c1a7e55", "externalReferenceId": nil,
+	}
+	exGateCheck = map[string]any{
+		"allowed": false, "reasons": []string{"No Pick-up Right has been assigned"}, "releaseId": "01a249c0-2a87-7932-95bc-4af175b960c7",
+		"lights": nil, "overallLight": nil, "pickupRight": nil,
+		"checked": map[string]any{"portLoCode": "BEANR", "equipmentNumber": "CAIU7654321", "terminalCode": "0100", "transportOperator": "NXT400000000001"},
+	}
 )
 
 // The CPu routes, the access routes and the operations routes.
@@ -83,13 +102,13 @@ var (
 		summary: "Notification Service 2.0: pull my notifications", tag: "Notifications",
 		description: "Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.",
 		query:       []string{"notificationEvent", "equipmentNumber", "publicReferenceId", "releaseId", "storedOn", "timeWindowFrom", "timeWindowTo"},
-		status:      200, answer: []service.PulledNotification{},
+		status:      200, answer: []service.PulledNotification{}, answerEx: exNotifications,
 	}
 	docEntities = doc{id: "searchEntities",
 		summary: "Company Registry", tag: "Generic Services",
 		description: "Synchronous. Filters are AND-combined; at least one is required.",
 		query:       []string{"EORI", "DUNS", "VAT", "NxtEntityId", "entityName", "apcsCode", "page", "pageSize"},
-		status:      200, answer: service.EntitySearch{},
+		status:      200, answer: service.EntitySearch{}, answerEx: exEntities,
 	}
 	docTerminalEvent = doc{id: "postTerminalEvent",
 		summary: "Report a terminal event", tag: "Terminal Operator",
@@ -106,7 +125,7 @@ var (
 	docGateCheck = doc{id: "getGateCheck",
 		summary: "Gate check", tag: "Terminal Operator",
 		description: "Synchronous: may the transport operator (NxtEntityId) take the container out now? licensePlate, eniNumber or trainReference, when given, must match the Pick-up Right.",
-		query:       []string{"terminalCode", "transportOperator", "licensePlate", "eniNumber", "trainReference"}, status: 200, answer: service.GateCheck{},
+		query:       []string{"terminalCode", "transportOperator", "licensePlate", "eniNumber", "trainReference"}, status: 200, answer: service.GateCheck{}, answerEx: exGateCheck,
 	}
 	docPickup = doc{id: "putPickupRight",
 		summary: "Assign, update or revoke the Pick-up Right", tag: "Transport Operator",

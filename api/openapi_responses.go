@@ -78,7 +78,7 @@ func errorsOf(rt route) map[int]string {
 			out[400], out[401], out[429] = respTokenError, respTokenError, respTooMany
 		}
 	case operator:
-		out[400], out[401], out[404], out[409] = respBadRequest, respUnauthorized, respNotFound, respConflict
+		out[400], out[401], out[404], out[409], out[429] = respBadRequest, respUnauthorized, respNotFound, respConflict, respTooMany
 	default:
 		out[400], out[401], out[403], out[429] = respBadRequest, respUnauthorized, respForbidden, respTooMany
 		if rt.style == styleAsync {
