@@ -16,27 +16,43 @@ import (
 )
 
 // TestOpenAPIIsValid holds /openapi.json against the OpenAPI 3.1 specification's own schema, with
-// libopenapi-validator, and checks that every $ref resolves when libopenapi builds the model.
+// libopenapi-validator, and checks that every $ref resolves when libopenapi builds the model; and
+// that the same check refuses the empty schema name the document once had.
 func TestOpenAPIIsValid(t *testing.T) {
-	doc, err := libopenapi.NewDocument(New(nil).OpenAPI())
-	if err != nil {
-		t.Fatalf("libopenapi cannot read openapi.json: %v", err)
+	raw := New(nil).OpenAPI()
+	for _, e := range validateDocument(t, raw) {
+		t.Error(e)
 	}
+	broken := strings.Replace(string(raw), `"Receipt": {`, `"": {"type": "object"}, "Receipt": {`, 1)
+	if len(validateDocument(t, []byte(broken))) == 0 {
+		t.Error("a schema named \"\" passes the validation")
+	}
+}
+
+// validateDocument lists what libopenapi and libopenapi-validator find wrong with the document.
+func validateDocument(t *testing.T, raw []byte) []string {
+	t.Helper()
+	doc, err := libopenapi.NewDocument(raw)
+	if err != nil {
+		return []string{"libopenapi cannot read the document: " + err.Error()}
+	}
+	var out []string
 	if v := doc.GetVersion(); v != "3.1.0" {
-		t.Errorf("openapi %q, want 3.1.0", v)
+		out = append(out, fmt.Sprintf("openapi %q, want 3.1.0", v))
 	}
 	if _, err := doc.BuildV3Model(); err != nil {
-		t.Errorf("the model does not build (unresolved $ref?): %v", err)
+		out = append(out, fmt.Sprintf("the model does not build (unresolved $ref?): %v", err))
 	}
 	v, errs := validator.NewValidator(doc)
 	if len(errs) > 0 {
-		t.Fatalf("validator: %v", errs)
+		return append(out, fmt.Sprintf("validator: %v", errs))
 	}
 	if ok, verrs := v.ValidateDocument(); !ok {
 		for _, e := range verrs {
-			t.Errorf("invalid: %s: %s %v", e.Message, e.Reason, e.SchemaValidationErrors)
+			out = append(out, fmt.Sprintf("invalid: %s: %s %v", e.Message, e.Reason, e.SchemaValidationErrors))
 		}
 	}
+	return out
 }
 
 // reservedNames are type names that common Go generators declare themselves: oapi-codegen's client
