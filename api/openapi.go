@@ -76,7 +76,7 @@ func operation(rt route, reg huma.Registry, schema func(any) *huma.Schema) *huma
 		op.Parameters = append(op.Parameters, &huma.Param{Name: m[1], In: "path", Required: true, Schema: str})
 	}
 	for _, q := range rt.doc.query {
-		op.Parameters = append(op.Parameters, &huma.Param{Name: q, In: "query", Schema: str})
+		op.Parameters = append(op.Parameters, &huma.Param{Name: q, In: "query", Schema: queryParam(rt, q)})
 	}
 	switch rt.access {
 	case operator:
@@ -113,6 +113,25 @@ func operation(rt route, reg huma.Registry, schema func(any) *huma.Schema) *huma
 }
 
 func typeOf(v any) reflect.Type { return reflect.TypeOf(v) }
+
+// queryParam is the schema of a query parameter: the pages and limits are whole numbers within the
+// bounds the handlers check (api/queries.go, api/entities.go, api/channels.go), the rest strings.
+func queryParam(rt route, name string) *huma.Schema {
+	one := 1.0
+	switch name {
+	case "page":
+		return &huma.Schema{Type: "integer", Minimum: &one, Default: 1}
+	case "pageSize":
+		most := float64(MaxListPageSize)
+		if rt.doc.id == docEntities.id {
+			most = MaxEntityPageSize
+		}
+		return &huma.Schema{Type: "integer", Minimum: &one, Maximum: &most, Default: 25}
+	case "limit":
+		return &huma.Schema{Type: "integer", Minimum: &one, Default: 50}
+	}
+	return &huma.Schema{Type: "string"}
+}
 
 // Schema describes request date-times in /openapi.json (huma.SchemaProvider).
 func (isoTime) Schema(huma.Registry) *huma.Schema {

@@ -629,8 +629,8 @@ type SearchEntitiesParams struct {
 	NxtEntityId *string `form:"NxtEntityId,omitempty" json:"NxtEntityId,omitempty"`
 	EntityName  *string `form:"entityName,omitempty" json:"entityName,omitempty"`
 	ApcsCode    *string `form:"apcsCode,omitempty" json:"apcsCode,omitempty"`
-	Page        *string `form:"page,omitempty" json:"page,omitempty"`
-	PageSize    *string `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+	Page        *int    `form:"page,omitempty" json:"page,omitempty"`
+	PageSize    *int    `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 
 	// ExternalReferenceId Your own reference, echoed in the answer and in your notifications.
 	ExternalReferenceId *string `json:"External-Reference-Id,omitempty"`
@@ -670,7 +670,7 @@ type ReplaceNotificationChannelParams struct {
 type ListDeliveriesParams struct {
 	Status *string `form:"status,omitempty" json:"status,omitempty"`
 	Before *string `form:"before,omitempty" json:"before,omitempty"`
-	Limit  *string `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// ExternalReferenceId Your own reference, echoed in the answer and in your notifications.
 	ExternalReferenceId *string `json:"External-Reference-Id,omitempty"`
@@ -704,8 +704,8 @@ type ListNotificationsParams struct {
 
 // ListReleaseRightsParams defines parameters for ListReleaseRights.
 type ListReleaseRightsParams struct {
-	Page                         *string `form:"page,omitempty" json:"page,omitempty"`
-	PageSize                     *string `form:"pageSize,omitempty" json:"pageSize,omitempty"`
+	Page                         *int    `form:"page,omitempty" json:"page,omitempty"`
+	PageSize                     *int    `form:"pageSize,omitempty" json:"pageSize,omitempty"`
 	Status                       *string `form:"status,omitempty" json:"status,omitempty"`
 	Equipmentnumberfilter        *string `form:"equipmentnumberfilter,omitempty" json:"equipmentnumberfilter,omitempty"`
 	Billofladingnumberfilter     *string `form:"billofladingnumberfilter,omitempty" json:"billofladingnumberfilter,omitempty"`
@@ -3451,7 +3451,7 @@ func NewSearchEntitiesRequest(server string, params *SearchEntitiesParams) (*htt
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3463,7 +3463,7 @@ func NewSearchEntitiesRequest(server string, params *SearchEntitiesParams) (*htt
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -3820,7 +3820,7 @@ func NewListDeliveriesRequest(server string, channelId string, params *ListDeliv
 
 		if params.Limit != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4142,7 +4142,7 @@ func NewListReleaseRightsRequest(server string, port string, params *ListRelease
 
 		if params.Page != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -4154,7 +4154,7 @@ func NewListReleaseRightsRequest(server string, port string, params *ListRelease
 
 		if params.PageSize != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
