@@ -87,7 +87,7 @@ func terminalInterchange(p *Port, typ, document, date string, eqs []string) []by
 
 // refusedMessages counts the messages of a gateway answer that were not accepted.
 func refusedMessages(body []byte) (int, error) {
-	var a edi.Answer
+	var a edi.InterchangeAnswer
 	if err := json.Unmarshal(body, &a); err != nil {
 		return 0, err
 	}

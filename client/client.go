@@ -1,6 +1,7 @@
 // Package client speaks Portlight's HTTP API as one company: it fetches and renews its token,
-// sends the subscription key, and decodes the answers and pulled notifications. The CLI and the
-// end-to-end tests use it; integrators may too.
+// sends the subscription key, and decodes the answers and pulled notifications. Its calls go
+// through the typed client generated from /openapi.json (client/apiclient), which API returns for
+// every other operation. The CLI and the end-to-end tests use it; integrators may too.
 package client
 
 import (
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/portlight/portlight/client/apiclient"
 )
 
 // Client calls the API as one company.
@@ -28,6 +31,8 @@ type Client struct {
 	mu      sync.Mutex
 	token   string
 	expires time.Time
+	plain   *apiclient.ClientWithResponses // without credentials: the token endpoint
+	authed  *apiclient.ClientWithResponses // with the bearer token and subscription key
 }
 
 // Response is a raw answer.
@@ -100,28 +105,47 @@ func (c *Client) Token(ctx context.Context) (string, error) {
 	if c.token != "" && time.Until(c.expires) > time.Minute {
 		return c.token, nil
 	}
-	form := url.Values{"grant_type": {"client_credentials"}, "client_id": {c.ClientID}, "client_secret": {c.ClientSecret}}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.BaseURL+"/connect/token", strings.NewReader(form.Encode()))
+	c.generated()
+	resp, err := c.plain.CreateTokenWithFormdataBodyWithResponse(ctx, apiclient.CreateTokenFormdataRequestBody{
+		GrantType: apiclient.ClientCredentials, ClientId: &c.ClientID, ClientSecret: &c.ClientSecret})
 	if err != nil {
 		return "", err
 	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	resp, err := c.send(req)
-	if err != nil {
-		return "", err
+	if resp.JSON200 == nil {
+		return "", &Error{&Response{Status: resp.StatusCode(), Header: resp.HTTPResponse.Header, Body: resp.Body}}
 	}
-	if resp.Status != http.StatusOK {
-		return "", &Error{resp}
-	}
-	var grant struct {
-		AccessToken string `json:"access_token"`
-		ExpiresIn   int    `json:"expires_in"`
-	}
-	if err := json.Unmarshal(resp.Body, &grant); err != nil {
-		return "", err
-	}
-	c.token, c.expires = grant.AccessToken, time.Now().Add(time.Duration(grant.ExpiresIn)*time.Second)
+	c.token, c.expires = resp.JSON200.AccessToken, time.Now().Add(time.Duration(resp.JSON200.ExpiresIn)*time.Second)
 	return c.token, nil
+}
+
+// generated makes the typed clients on first use (c.mu held).
+func (c *Client) generated() {
+	if c.plain != nil {
+		return
+	}
+	doer := apiclient.WithHTTPClient(c.httpClient())
+	c.plain, _ = apiclient.NewClientWithResponses(c.BaseURL, doer) // an error only comes from an option
+	c.authed, _ = apiclient.NewClientWithResponses(c.BaseURL, doer, apiclient.WithRequestEditorFn(c.authorize))
+}
+
+// API returns the typed client generated from /openapi.json, calling as this company: every
+// request carries a valid bearer token and the subscription key.
+func (c *Client) API() *apiclient.ClientWithResponses {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.generated()
+	return c.authed
+}
+
+// authorize puts the company's credentials on a request of the typed client.
+func (c *Client) authorize(ctx context.Context, req *http.Request) error {
+	token, err := c.Token(ctx)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Ocp-Apim-Subscription-Key", c.SubscriptionKey)
+	return nil
 }
 
 func (c *Client) send(req *http.Request) (*Response, error) {
@@ -176,6 +200,11 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 // async sends an asynchronous call and decodes its receipt (expected status 202).
 func (c *Client) async(ctx context.Context, method, path string, query url.Values, body any, externalRef string) (Receipt, *Response, error) {
 	resp, err := c.Do(ctx, method, path, query, body, externalRef)
+	return receipt(resp, err)
+}
+
+// receipt decodes the receipt of an asynchronous call's answer.
+func receipt(resp *Response, err error) (Receipt, *Response, error) {
 	if err != nil {
 		return Receipt{}, nil, err
 	}
@@ -187,19 +216,65 @@ func (c *Client) async(ctx context.Context, method, path string, query url.Value
 	return r, resp, err
 }
 
+// jsonBody is body as a JSON request body: raw bytes as they are (to send what a typed body
+// cannot, as the tests of bad input do), anything else encoded.
+func jsonBody(body any) (io.Reader, error) {
+	if raw, ok := body.([]byte); ok {
+		return bytes.NewReader(raw), nil
+	}
+	raw, err := json.Marshal(body)
+	return bytes.NewReader(raw), err
+}
+
+// optional is s, or nil when empty.
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// read turns an answer of the typed client into a Response.
+func read(resp *http.Response, err error) (*Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Status: resp.StatusCode, Header: resp.Header, Body: body}, nil
+}
+
 // Ingest posts a Shipping Agent command to the company's ingestion id.
 func (c *Client) Ingest(ctx context.Context, body any, externalRef string) (Receipt, *Response, error) {
-	return c.async(ctx, http.MethodPost, "/ingestion/v1/ingestion/"+url.PathEscape(c.IngestionID), nil, body, externalRef)
+	rd, err := jsonBody(body)
+	if err != nil {
+		return Receipt{}, nil, err
+	}
+	return receipt(read(c.API().IngestCommercialReleaseWithBody(ctx, c.IngestionID,
+		&apiclient.IngestCommercialReleaseParams{ExternalReferenceId: optional(externalRef)}, "application/json", rd)))
 }
 
 // ReleaseRight sends a Transfer, Accept, Decline or Revoke for one container.
 func (c *Client) ReleaseRight(ctx context.Context, port, equipment string, body any, externalRef string) (Receipt, *Response, error) {
-	return c.async(ctx, http.MethodPut, "/certified-pickup/v1/"+url.PathEscape(port)+"/containers/"+url.PathEscape(equipment)+"/import/release-rights", nil, body, externalRef)
+	rd, err := jsonBody(body)
+	if err != nil {
+		return Receipt{}, nil, err
+	}
+	return receipt(read(c.API().PutReleaseRightWithBody(ctx, port, equipment,
+		&apiclient.PutReleaseRightParams{ExternalReferenceId: optional(externalRef)}, "application/json", rd)))
 }
 
 // ReleaseRights sends a bulk release-right action.
 func (c *Client) ReleaseRights(ctx context.Context, port string, body any, externalRef string) (Receipt, *Response, error) {
-	return c.async(ctx, http.MethodPut, "/certified-pickup/v1/"+url.PathEscape(port)+"/containers/import/release-rights", nil, body, externalRef)
+	rd, err := jsonBody(body)
+	if err != nil {
+		return Receipt{}, nil, err
+	}
+	return receipt(read(c.API().PutReleaseRightsWithBody(ctx, port,
+		&apiclient.PutReleaseRightsParams{ExternalReferenceId: optional(externalRef)}, "application/json", rd)))
 }
 
 // ReleaseDetail asks for the detail of one release; it arrives as a notification.

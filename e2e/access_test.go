@@ -80,6 +80,9 @@ func TestAccessMatrix(t *testing.T) {
 			rd = strings.NewReader(string(b))
 		}
 		req, _ := http.NewRequest(method, n.creds.BaseURL+path, rd)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		if token != "" {
 			req.Header.Set("Authorization", "Bearer "+token)
 		}
@@ -182,6 +185,7 @@ func revokedClientToken(t *testing.T, n *node) string {
 	admin := func(method, path string) map[string]any {
 		req, _ := http.NewRequest(method, n.creds.BaseURL+path, strings.NewReader(`{"name":"to revoke"}`))
 		req.Header.Set("Authorization", "Bearer "+adminToken)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -59,7 +59,7 @@ func terminalReport(typ, document, eq string) ediMessage {
 }
 
 // sendEDI posts an interchange as sender and returns the gateway's answer (status 202 expected).
-func (w world) sendEDI(sender string, body []byte) edi.Answer {
+func (w world) sendEDI(sender string, body []byte) edi.InterchangeAnswer {
 	w.t.Helper()
 	resp, err := w.n.party(w.t, sender).Interchange(bg(), "BEANR", body, "")
 	if err != nil {
@@ -68,7 +68,7 @@ func (w world) sendEDI(sender string, body []byte) edi.Answer {
 	if resp.Status != 202 {
 		w.t.Fatalf("interchange of %s answered %d: %s", sender, resp.Status, resp.Body)
 	}
-	var a edi.Answer
+	var a edi.InterchangeAnswer
 	if err := json.Unmarshal(resp.Body, &a); err != nil {
 		w.t.Fatal(err)
 	}

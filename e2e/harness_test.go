@@ -3,6 +3,7 @@ package e2e
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -45,8 +46,12 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "building portlight:", err)
 		os.Exit(1)
 	}
+	http.DefaultTransport = contractTransport{next: http.DefaultTransport}
 	code := m.Run()
 	os.RemoveAll(dir)
+	if !reportViolations() && code == 0 {
+		code = 1
+	}
 	os.Exit(code)
 }
 
@@ -153,12 +158,22 @@ func startNodeOn(t *testing.T, dataDir, dbURL string, extraArgs ...string) *node
 	if err != nil {
 		t.Fatal(err)
 	}
+	watchNode(n.creds.BaseURL)
 	for _, probe := range []string{"/healthz", "/readyz"} {
 		resp, err := http.Get(n.creds.BaseURL + probe)
 		if err != nil || resp.StatusCode != 200 {
 			t.Fatalf("%s: %v %v", probe, err, resp)
 		}
 		resp.Body.Close()
+	}
+	resp, err := http.Get(n.creds.BaseURL + "/openapi.json")
+	if err != nil {
+		t.Fatalf("/openapi.json: %v", err)
+	}
+	served, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || !bytes.Equal(served, contractDoc) {
+		t.Fatalf("the node serves another /openapi.json than the one the suite validates against (%v)", err)
 	}
 	return n
 }

@@ -40,8 +40,8 @@ type SyntaxFault struct {
 
 func (f *SyntaxFault) Error() string { return f.Fault.Error() }
 
-// Answer is the synchronous answer to an interchange: where each message stands.
-type Answer struct {
+// InterchangeAnswer is the synchronous answer to an interchange: where each message stands.
+type InterchangeAnswer struct {
 	PublicReferenceID   string          `json:"publicReferenceId"`
 	ExternalReferenceID *string         `json:"externalReferenceId"`
 	Messages            []MessageAnswer `json:"messages"`
@@ -58,7 +58,7 @@ type MessageAnswer struct {
 	Reason string `json:"reason,omitempty"`
 }
 
-// Message statuses of an Answer.
+// Message statuses of an InterchangeAnswer.
 const (
 	StatusAccepted = "Accepted"
 	StatusIgnored  = "Ignored"
@@ -69,14 +69,14 @@ const (
 // (*SyntaxFault, nothing applied); otherwise every message is taken or refused on its own, and the
 // APERAK of the interchange is kept (and pushed) as an EDI notification to caller under the
 // answer's publicReferenceId.
-func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port string, body []byte, externalRef *string) (Answer, error) {
+func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port string, body []byte, externalRef *string) (InterchangeAnswer, error) {
 	ic, err := edifact.Parse(body)
 	if err != nil {
 		var fault *edifact.Error
 		if !errors.As(err, &fault) {
-			return Answer{}, err
+			return InterchangeAnswer{}, err
 		}
-		return Answer{}, &SyntaxFault{Fault: fault, CONTRL: edifact.Contrl(ic, fault, g.reply())}
+		return InterchangeAnswer{}, &SyntaxFault{Fault: fault, CONTRL: edifact.Contrl(ic, fault, g.reply())}
 	}
 	outcomes := make([]MessageOutcome, len(ic.Messages))
 	var calls []service.Call
@@ -91,7 +91,7 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 			outcomes[i].Refused = refusal.Text
 			continue
 		case err != nil:
-			return Answer{}, err
+			return InterchangeAnswer{}, err
 		case mapped.Ignored != "":
 			outcomes[i].Ignored = mapped.Ignored
 			continue
@@ -108,7 +108,7 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 	}
 	results, err := g.svc.ExecuteAll(ctx, caller, calls)
 	if err != nil {
-		return Answer{}, err
+		return InterchangeAnswer{}, err
 	}
 	for ci, r := range results {
 		o := &outcomes[applied[ci]]
@@ -128,7 +128,7 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 		Body: auditBody(ic, nil),
 	}}, externalRef)
 	if err != nil {
-		return Answer{}, err
+		return InterchangeAnswer{}, err
 	}
 	return answer(receipt, outcomes), nil
 }
@@ -157,8 +157,8 @@ func refusalText(err error) string {
 }
 
 // answer is the synchronous answer made of the outcomes.
-func answer(receipt service.Receipt, outcomes []MessageOutcome) Answer {
-	a := Answer{PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: receipt.ExternalReferenceID}
+func answer(receipt service.Receipt, outcomes []MessageOutcome) InterchangeAnswer {
+	a := InterchangeAnswer{PublicReferenceID: receipt.PublicReferenceID, ExternalReferenceID: receipt.ExternalReferenceID}
 	for _, o := range outcomes {
 		m := MessageAnswer{MessageReference: o.Ref, MessageType: o.Type, PublicReferenceID: o.PublicReferenceID, Status: StatusAccepted}
 		switch {
