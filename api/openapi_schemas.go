@@ -90,9 +90,6 @@ func loosen(reg huma.Registry, s *huma.Schema, seen map[*huma.Schema]bool) {
 	loosen(reg, s.Items, seen)
 }
 
-// refName is the schema name a $ref points to.
-func refName(ref string) string { return strings.TrimPrefix(ref, "#/components/schemas/") }
-
 // allowNull makes the schemas say what encoding/json writes for a nil pointer or map in a field
 // without omitempty: null. huma does so for pointers to scalars and for slices; a pointer to a
 // struct becomes anyOf its schema and null, a map an object or null.

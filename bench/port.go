@@ -58,10 +58,6 @@ const (
 	secondForwarder  = "NXT300000000002"
 )
 
-func ref(id string) map[string]string {
-	return map[string]string{"identificationType": "NxtEntityId", "identificationCode": id}
-}
-
 // expect202 turns any answer but 202 into an error.
 func expect202(resp *client.Response, err error) error {
 	if err != nil {

@@ -84,9 +84,6 @@ func NewGuard(concurrency int) *Guard {
 		fails: map[string]*failures{}, MaxKeys: 100_000}
 }
 
-// Concurrency is the number of password checks that may run at once.
-func (g *Guard) Concurrency() int { return cap(g.slots) }
-
 // Locked returns how long until every key may try again, or 0 when none is locked at now.
 func (g *Guard) Locked(now time.Time, keys ...Key) time.Duration {
 	g.mu.Lock()

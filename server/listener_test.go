@@ -26,14 +26,12 @@ func TestListenerHoldsAtMostMaxConns(t *testing.T) {
 			accepted <- c
 		}
 	}()
-	var clients []net.Conn
 	for i := 0; i < 5; i++ {
 		c, err := net.Dial("tcp", raw.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer c.Close()
-		clients = append(clients, c)
 	}
 	var held []net.Conn
 	for len(held) < 3 {

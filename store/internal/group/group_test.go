@@ -119,7 +119,7 @@ func TestFaults(t *testing.T) {
 		t.Fatalf("unarmed: %v", err)
 	}
 	f.Arm(2)
-	if !IsUncertain(f.After()) || !IsUncertain(f.After()) || f.After() != nil {
+	if first, second, third := f.After(), f.After(), f.After(); !IsUncertain(first) || !IsUncertain(second) || third != nil {
 		t.Error("Arm(2) did not fail exactly the next two commits")
 	}
 }
