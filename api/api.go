@@ -179,6 +179,10 @@ func (a *API) wrap(rt route) http.Handler {
 				return
 			}
 		}
+		if err := service.CheckExternalReferenceID(externalRef(r)); err != nil {
+			fail(w, r, rt.style, err)
+			return
+		}
 		a.serve(w, r, rt, caller)
 	})
 }

@@ -10,11 +10,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/service"
 )
 
-// MaxBodyBytes bounds every request body (a bulk of a thousand release rights fits easily).
-const MaxBodyBytes = 2 << 20
+// MaxBodyBytes bounds a request body: one command's (release.MaxCommandBytes), unless the route's
+// doc says otherwise (the bulk release-rights call, the EDIFACT interchange).
+const MaxBodyBytes = release.MaxCommandBytes
+
+// MaxBulkBodyBytes bounds the body of the bulk release-rights call, whose MaxBulkRights items
+// are each sized at the door like a single command.
+const MaxBulkBodyBytes = 2 << 20
 
 // readBody reads the whole (bounded) body, for decoding and for the audit trail.
 func readBody(r *http.Request) ([]byte, error) {

@@ -110,6 +110,7 @@ var (
 		summary: "Bulk action on Release Rights", tag: "Release Rights",
 		description: "Asynchronous: each item is applied and notified on its own, under one publicReferenceId.",
 		body:        bulkBody{}, lenient: true, status: 202, answer: service.Receipt{}, example: exBulk, answerEx: exReceipt,
+		maxBody: MaxBulkBodyBytes,
 	}
 	docDetail = doc{id: "getReleaseDetail",
 		summary: "Get Release detail", tag: "Generic Services",

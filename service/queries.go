@@ -15,6 +15,9 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 	if err := Authorize(caller, release.CallReleaseRightsList); err != nil {
 		return Receipt{}, err
 	}
+	if err := checkSizes(Call{ExternalRef: externalRef}); err != nil {
+		return Receipt{}, err
+	}
 	port = release.NormaliseCode(port)
 	// A filter the store can select by whole is answered with the page the store cut (a page of a
 	// long list costs a page); any other filter reads the selection and the core filters it.
@@ -53,7 +56,8 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 // NotificationWindow is how far back the pull API reaches (Notification Service 2.0: 168 hours).
 const NotificationWindow = 168 * time.Hour
 
-// MaxPulledNotifications bounds one pull answer; narrower filters reach the rest.
+// MaxPulledNotifications bounds the items of one pull answer (release.MaxPulledBytes its bytes);
+// narrower filters reach the rest.
 const MaxPulledNotifications = 10_000
 
 // NotificationFilter is the query of GET /certified-pickup/v1/notifications, as the API parsed it.
@@ -105,5 +109,29 @@ func (s *Service) PullNotifications(ctx context.Context, caller *Caller, f Notif
 	if truncated {
 		rows = rows[:MaxPulledNotifications]
 	}
+	if n := withinPullBytes(rows); n < len(rows) {
+		rows, truncated = rows[:n], true
+	}
 	return rows, truncated, nil
+}
+
+// pulledItemBytes is what an item of the pull answer costs besides its message: its other fields
+// and their names.
+const pulledItemBytes = 320
+
+// withinPullBytes is how many of rows, oldest first, fit in release.MaxPulledBytes (at least one):
+// the answer is cut like a cut by count, and the caller narrows the query (storedOn and the time
+// window) to reach the rest.
+func withinPullBytes(rows []store.StoredNotification) int {
+	total := 0
+	for i, n := range rows {
+		total += pulledItemBytes + len(n.Message) + len(n.EquipmentNumber) + len(n.ReleaseID)
+		if n.ExternalReferenceID != nil {
+			total += len(*n.ExternalReferenceID)
+		}
+		if total > release.MaxPulledBytes && i > 0 {
+			return i
+		}
+	}
+	return len(rows)
 }

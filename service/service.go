@@ -117,6 +117,10 @@ calls:
 				continue calls
 			}
 		}
+		if err := checkSizes(call); err != nil {
+			results[ci].Err = err
+			continue calls
+		}
 		for _, r := range call.Requests {
 			port, eq := release.NormaliseCode(r.PortLoCode), release.NormaliseCode(r.EquipmentNumber)
 			s.resolve(ctx, port, r.Command.Names())
