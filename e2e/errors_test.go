@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/portlight/portlight/api"
 )
 
 // TestSynchronousAnswers checks the synchronous answers and error bodies of the seeds.
@@ -166,7 +168,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	_, resp, _ := c.Notifications(bg(), q)
 	retry, err := strconv.Atoi(resp.Header.Get("Retry-After"))
-	if resp.Status != 429 || err != nil || retry < 1 || retry > 60 ||
+	if resp.Status != 429 || err != nil || retry < 1 || retry > int((api.RateWindow+api.RateSlot).Seconds()) ||
 		!strings.HasPrefix(string(resp.Body), `{"statusCode":429,"message":"Rate limit is exceeded. Try again in `) {
 		t.Fatalf("call 6: %d Retry-After %q %s", resp.Status, resp.Header.Get("Retry-After"), resp.Body)
 	}
