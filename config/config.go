@@ -37,6 +37,7 @@ type Config struct {
 	// always may), and the key that seals the channels' secrets.
 	WebhookTimeout       time.Duration
 	WebhookConcurrency   int
+	MaxChannels          int
 	AllowPrivateWebhooks bool
 	SecretKeyFile        string
 
@@ -118,6 +119,15 @@ var options = []option{
 			c.WebhookConcurrency = n
 			return nil
 		}, get: func(c *Config) string { return strconv.Itoa(c.WebhookConcurrency) }},
+	{name: "max-channels", def: "10", usage: "notification channels one company may have (each is one more webhook POST for every notification of the company)",
+		set: func(c *Config, v string) error {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 1 || n > 1000 {
+				return fmt.Errorf("max-channels: %q is not a whole number from 1 to 1000", v)
+			}
+			c.MaxChannels = n
+			return nil
+		}, get: func(c *Config) string { return strconv.Itoa(c.MaxChannels) }},
 	{name: "allow-private-webhooks", def: "false", boolean: true, usage: "let webhooks reach loopback, private and link-local addresses, and plain HTTP (implied by --sandbox); off, they are refused (SSRF)",
 		set: boolSetter(func(c *Config, b bool) { c.AllowPrivateWebhooks = b }), get: func(c *Config) string { return strconv.FormatBool(c.AllowPrivateWebhooks) }},
 	{name: "secret-key-file", def: "", usage: "file with the 32-byte key (base64) that encrypts the notification channels' secrets at rest; default: <data-dir>/channel-secrets.key, made on first use (SQLite only; every PostgreSQL node needs the same file)",

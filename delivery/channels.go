@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -86,6 +87,11 @@ type Manager struct {
 	now    func() time.Time
 	// changed is called after every change of a channel (the dispatcher reloads them).
 	changed func()
+	// MaxChannels is how many channels a company may have (DefaultMaxChannels when 0): each
+	// channel is one more POST for every notification of the company (channel_limits.go).
+	MaxChannels int
+	// creating serialises this node's checks of a company's channels with the change they allow.
+	creating sync.Mutex
 }
 
 // NewManager returns the channel manager of a node; changed, when not nil, is called after every
@@ -118,6 +124,11 @@ func (m *Manager) Create(ctx context.Context, companyID string, spec Spec) (Chan
 	if err := m.seal(&c); err != nil {
 		return Channel{}, err
 	}
+	m.creating.Lock()
+	defer m.creating.Unlock()
+	if err := m.checkRoom(ctx, &c, true); err != nil {
+		return Channel{}, err
+	}
 	if err := m.outbox.CreateChannel(ctx, c.Channel); err != nil {
 		return Channel{}, err
 	}
@@ -139,6 +150,11 @@ func (m *Manager) Update(ctx context.Context, companyID, channelID string, spec 
 		return Channel{}, err
 	}
 	if err := m.seal(&c); err != nil {
+		return Channel{}, err
+	}
+	m.creating.Lock()
+	defer m.creating.Unlock()
+	if err := m.checkRoom(ctx, &c, false); err != nil {
 		return Channel{}, err
 	}
 	if err := m.outbox.UpdateChannel(ctx, c.Channel); err != nil {

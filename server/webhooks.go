@@ -81,6 +81,7 @@ func newWebhooks(cfg config.Config, st store.Store) (*webhooks, error) {
 	w.dispatcher = delivery.NewDispatcher(st, sealer, delivery.NewHTTPClient(policy, concurrency), metrics,
 		delivery.Options{Node: node, Timeout: cfg.WebhookTimeout, Concurrency: concurrency})
 	w.manager = delivery.NewManager(st, sealer, policy, delivery.DefaultRetry, time.Now, w.dispatcher.ChannelsChanged)
+	w.manager.MaxChannels = cfg.MaxChannels
 	return w, nil
 }
 

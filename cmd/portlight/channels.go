@@ -37,7 +37,9 @@ func adminChannelsCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := do(ctx, delivery.NewManager(st, sealer, server.Policy(cfg), delivery.DefaultRetry, time.Now, nil), positional)
+			m := delivery.NewManager(st, sealer, server.Policy(cfg), delivery.DefaultRetry, time.Now, nil)
+			m.MaxChannels = cfg.MaxChannels
+			out, err := do(ctx, m, positional)
 			if err != nil {
 				return err
 			}
