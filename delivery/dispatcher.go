@@ -12,7 +12,9 @@
 //     other nodes commit.
 //   - Each channel has its own bound of attempts in flight (Options.Concurrency), and several
 //     containers of a channel go out in parallel; a slow or failing receiver only ever fills its
-//     own slots, so it never delays another receiver. A channel claims deliveries ahead
+//     own slots, so it never delays another receiver. The channels of one company share a
+//     budget besides (Options.CompanyConcurrency), so that a company's fan-out over many
+//     channels cannot take the node's attempts from the others. A channel claims deliveries ahead
 //     (claimAhead), so that a freed slot is used at once, not after a trip to the store.
 //   - A container's next delivery on a channel is claimable only once the previous one is
 //     delivered or dead (the store keeps each container's queue).
@@ -47,6 +49,10 @@ type Options struct {
 	Timeout time.Duration
 	// Concurrency is how many attempts a channel may have in flight (default 16).
 	Concurrency int
+	// CompanyConcurrency is how many attempts the channels of one company may have in flight
+	// together (default twice Concurrency): a company's fan-out over many channels uses its own
+	// budget, never another company's.
+	CompanyConcurrency int
 	// Poll is how often the outbox is read for work committed elsewhere (default 1 s).
 	Poll time.Duration
 	// Retry is the back-off and dead-letter policy (default DefaultRetry).
@@ -67,6 +73,9 @@ func (o *Options) defaults() {
 	}
 	if o.Concurrency <= 0 {
 		o.Concurrency = 16
+	}
+	if o.CompanyConcurrency <= 0 {
+		o.CompanyConcurrency = 2 * o.Concurrency
 	}
 	if o.Poll <= 0 {
 		o.Poll = time.Second
@@ -117,6 +126,8 @@ type Dispatcher struct {
 	channels map[string]*channelState
 	broken   map[string]time.Time // channels whose secrets do not open, by the version that failed
 	inflight map[string]int
+	// busy counts the attempts in flight per company, across its channels.
+	busy map[string]int
 	// queued holds, per channel, deliveries claimed ahead (leased, not yet started): when an
 	// attempt ends the next starts at once, without waiting for a claim to go through the store.
 	queued   map[string][]queuedDelivery
@@ -174,7 +185,7 @@ func NewDispatcher(o store.Outbox, sealer *Sealer, client *http.Client, metrics 
 		outbox: o, sealer: sealer, client: client, metrics: metrics, opt: opt,
 		wake: make(chan struct{}, 1), claimWake: make(chan struct{}, 1),
 		channels: map[string]*channelState{}, broken: map[string]time.Time{},
-		inflight: map[string]int{}, flagged: map[string]uint64{}, queued: map[string][]queuedDelivery{},
+		inflight: map[string]int{}, busy: map[string]int{}, flagged: map[string]uint64{}, queued: map[string][]queuedDelivery{},
 		results: make(chan completion, 4096),
 		quit:    make(chan struct{}), doneWriting: make(chan struct{}),
 	}
@@ -329,14 +340,18 @@ func (d *Dispatcher) claim(ctx context.Context, now time.Time, poll bool) {
 	}
 	limits := map[string]int{}
 	seen := map[string]uint64{}
-	for id := range d.channels {
+	room := d.companyRoom()
+	for id, st := range d.channels {
 		mark, flagged := d.flagged[id]
 		if !flagged && !poll {
 			continue
 		}
-		// Up to Concurrency in flight and claimAhead times as many claimed ahead.
-		if free := (1+claimAhead)*d.opt.Concurrency - d.inflight[id] - len(d.queued[id]); free > 0 {
+		// Up to Concurrency in flight and claimAhead times as many claimed ahead, within what
+		// the company's budget has left.
+		co := st.ch.CompanyID
+		if free := min((1+claimAhead)*d.opt.Concurrency-d.inflight[id]-len(d.queued[id]), room[co]); free > 0 {
 			limits[id], seen[id] = free, mark
+			room[co] -= free
 		}
 	}
 	d.mu.Unlock()
@@ -372,13 +387,29 @@ func (d *Dispatcher) claim(ctx context.Context, now time.Time, poll bool) {
 	d.mu.Unlock()
 }
 
-// startQueued starts the channel's deliveries claimed ahead while it has free slots; d.mu is held.
+// companyRoom is what each company's budget has left to claim: claimAhead times
+// CompanyConcurrency beyond it in flight, less what its channels hold; d.mu is held.
+func (d *Dispatcher) companyRoom() map[string]int {
+	room := map[string]int{}
+	for id, st := range d.channels {
+		co := st.ch.CompanyID
+		if _, ok := room[co]; !ok {
+			room[co] = (1+claimAhead)*d.opt.CompanyConcurrency - d.busy[co]
+		}
+		room[co] -= len(d.queued[id])
+	}
+	return room
+}
+
+// startQueued starts the channel's deliveries claimed ahead while it and its company have free
+// slots; d.mu is held.
 func (d *Dispatcher) startQueued(channelID string) {
 	q := d.queued[channelID]
-	for len(q) > 0 && d.inflight[channelID] < d.opt.Concurrency && !d.stopping {
+	for len(q) > 0 && d.inflight[channelID] < d.opt.Concurrency && d.busy[q[0].st.ch.CompanyID] < d.opt.CompanyConcurrency && !d.stopping {
 		next := q[0]
 		q = q[1:]
 		d.inflight[channelID]++
+		d.busy[next.st.ch.CompanyID]++
 		d.attempts.Add(1)
 		go d.run(next.st, next.dl)
 	}
@@ -469,7 +500,17 @@ func (d *Dispatcher) run(st *channelState, dl store.Delivery) {
 	if d.inflight[dl.ChannelID]--; d.inflight[dl.ChannelID] <= 0 {
 		delete(d.inflight, dl.ChannelID)
 	}
+	co := st.ch.CompanyID
+	if d.busy[co]--; d.busy[co] <= 0 {
+		delete(d.busy, co)
+	}
 	d.startQueued(dl.ChannelID)
+	// The company's freed slot may be what another of its channels waits for.
+	for id, q := range d.queued {
+		if id != dl.ChannelID && len(q) > 0 && q[0].st.ch.CompanyID == co {
+			d.startQueued(id)
+		}
+	}
 	d.flag(dl.ChannelID)
 	d.mu.Unlock()
 	d.wakeClaims()
