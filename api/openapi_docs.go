@@ -98,7 +98,7 @@ var (
 	}
 	docIngest = doc{id: "ingestCommercialRelease",
 		summary: "Submit, update, block, unblock, revoke or delete a commercial release", tag: "Shipping Agent",
-		description: "Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.",
+		description: "Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md \"Field sizes\": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.",
 		body:        ingestionBody{}, lenient: true, status: 202, answer: service.Receipt{}, example: exRelease, answerEx: exReceipt,
 	}
 	docPutRight = doc{id: "putReleaseRight",
@@ -127,7 +127,7 @@ var (
 	}
 	docNotifications = doc{id: "listNotifications",
 		summary: "Notification Service 2.0: pull my notifications", tag: "Notifications",
-		description: "Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.",
+		description: "Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches. At most 10,000 items and 4 MiB of messages, oldest first; a cut answer carries X-Portlight-Truncated: true (narrow storedOn and the time window for the rest).",
 		query:       []string{"notificationEvent", "equipmentNumber", "publicReferenceId", "releaseId", "storedOn", "timeWindowFrom", "timeWindowTo"},
 		status:      200, answer: []PulledNotification{}, answerEx: exNotifications,
 	}

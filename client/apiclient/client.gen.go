@@ -1269,7 +1269,7 @@ type ClientInterface interface {
 
 	// ListNotifications Notification Service 2.0: pull my notifications
 	//
-	// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.
+	// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches. At most 10,000 items and 4 MiB of messages, oldest first; a cut answer carries X-Portlight-Truncated: true (narrow storedOn and the time window for the rest).
 	//
 	// Corresponds with GET /certified-pickup/v1/notifications (the `ListNotifications` operationId).
 	ListNotifications(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -1435,7 +1435,7 @@ type ClientInterface interface {
 
 	// IngestCommercialReleaseWithBody Submit, update, block, unblock, revoke or delete a commercial release
 	//
-	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1444,7 +1444,7 @@ type ClientInterface interface {
 
 	// IngestCommercialRelease Submit, update, block, unblock, revoke or delete a commercial release
 	//
-	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2156,7 +2156,7 @@ func (c *Client) RotateChannelSecret(ctx context.Context, channelId string, para
 
 // ListNotifications Notification Service 2.0: pull my notifications
 //
-// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.
+// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches. At most 10,000 items and 4 MiB of messages, oldest first; a cut answer carries X-Portlight-Truncated: true (narrow storedOn and the time window for the rest).
 //
 // Corresponds with GET /certified-pickup/v1/notifications (the `ListNotifications` operationId).
 func (c *Client) ListNotifications(ctx context.Context, params *ListNotificationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -2522,7 +2522,7 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 
 // IngestCommercialReleaseWithBody Submit, update, block, unblock, revoke or delete a commercial release
 //
-// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2541,7 +2541,7 @@ func (c *Client) IngestCommercialReleaseWithBody(ctx context.Context, ingestionI
 
 // IngestCommercialRelease Submit, update, block, unblock, revoke or delete a commercial release
 //
-// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5886,7 +5886,7 @@ type ClientWithResponsesInterface interface {
 
 	// ListNotificationsWithResponse Notification Service 2.0: pull my notifications
 	//
-	// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.
+	// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches. At most 10,000 items and 4 MiB of messages, oldest first; a cut answer carries X-Portlight-Truncated: true (narrow storedOn and the time window for the rest).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -6064,7 +6064,7 @@ type ClientWithResponsesInterface interface {
 
 	// IngestCommercialReleaseWithBodyWithResponse Submit, update, block, unblock, revoke or delete a commercial release
 	//
-	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6073,7 +6073,7 @@ type ClientWithResponsesInterface interface {
 
 	// IngestCommercialReleaseWithResponse Submit, update, block, unblock, revoke or delete a commercial release
 	//
-	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+	// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -11080,7 +11080,7 @@ func (c *ClientWithResponses) RotateChannelSecretWithResponse(ctx context.Contex
 
 // ListNotificationsWithResponse Notification Service 2.0: pull my notifications
 //
-// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches.
+// Synchronous. Notifications of the last 168 hours sent to the caller's company; at least one filter. 403 for another company's publicReferenceId, 405 when nothing matches. At most 10,000 items and 4 MiB of messages, oldest first; a cut answer carries X-Portlight-Truncated: true (narrow storedOn and the time window for the rest).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -11378,7 +11378,7 @@ func (c *ClientWithResponses) GetHealthWithResponse(ctx context.Context, reqEdit
 
 // IngestCommercialReleaseWithBodyWithResponse Submit, update, block, unblock, revoke or delete a commercial release
 //
-// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -11393,7 +11393,7 @@ func (c *ClientWithResponses) IngestCommercialReleaseWithBodyWithResponse(ctx co
 
 // IngestCommercialReleaseWithResponse Submit, update, block, unblock, revoke or delete a commercial release
 //
-// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405.
+// Asynchronous: 202 with a publicReferenceId once the command is durably accepted; the outcome arrives as notifications. Unblock and Delete that carry other fields answer 405. Every field has a maximum (docs/security.md "Field sizes": an equipment number 11 characters, identifiers 35, free texts 512, 200 bills of lading; the body 64 KiB): a field over it is a 400 naming it.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
