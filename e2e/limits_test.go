@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/portlight/portlight/edi"
+	"github.com/portlight/portlight/edi/edifact"
 	"github.com/portlight/portlight/release"
 )
 
@@ -95,4 +96,43 @@ func TestFieldSizes(t *testing.T) {
 	}
 	raw, _ := json.Marshal(maximal)
 	t.Logf("a release at every maximum is %d bytes of JSON", len(raw))
+}
+
+// TestEDIAuditPerContainer: a COREOR of many containers is kept in the audit trail once per
+// container with only that container's group, not the whole message once per container (200
+// containers stored the message 200 times); the calls of one message stay within the door's bound.
+func TestEDIAuditPerContainer(t *testing.T) {
+	n := startNode(t, t.TempDir())
+	w := world{t, n}
+	const count = 200
+	first := coreor("9", newContainer(t), RP1)
+	head := first.segments[:len(first.segments)-3] // BGM, RFF, RFF, NAD
+	segs := append([]edifact.Segment(nil), head...)
+	for range count {
+		eq := newContainer(t)
+		segs = append(segs, seg("EQD", el("CN"), el(eq), el("45G1", "102", "5"), nil, nil, el("5")),
+			seg("RFF", el("BM", "BL1")), seg("LOC", el("9"), el("BEANR", "139", "6"), el("0100", "TER", "ZZZ")))
+	}
+	body := interchange(SA1, ediMessage{"COREOR", segs})
+	a := w.sendEDI(SA1, body)
+	if len(a.Messages) != 1 || a.Messages[0].Status != edi.StatusAccepted {
+		t.Fatalf("a COREOR of %d containers: %+v", count, a.Messages)
+	}
+	st := n.openStore(t)
+	defer st.Close()
+	trail, err := st.AuditTrail(bg(), a.Messages[0].PublicReferenceID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := 0
+	for _, rec := range trail {
+		kept += len(rec.Request)
+		if strings.Count(string(rec.Request), "EQD+") != 1 || !strings.Contains(string(rec.Request), rec.EquipmentNumber) {
+			t.Fatalf("the audit of %s keeps %d container groups: %s", rec.EquipmentNumber, strings.Count(string(rec.Request), "EQD+"), rec.Request)
+		}
+	}
+	t.Logf("a COREOR of %d containers, %d bytes: %d audit records, %d bytes kept (the whole message each: %d)", count, len(body), len(trail), kept, count*len(body))
+	if len(trail) != count || kept > 5*len(body) {
+		t.Errorf("%d audit records keep %d bytes of a %d-byte interchange", len(trail), kept, len(body))
+	}
 }

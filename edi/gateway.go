@@ -96,12 +96,12 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 			outcomes[i].Ignored = mapped.Ignored
 			continue
 		}
-		audit := auditBody(ic, m)
+		audits := containerAudits(ic, m, mapped.Commands)
 		call := service.Call{ExternalRef: externalRef}
-		for _, c := range mapped.Commands {
+		for ci, c := range mapped.Commands {
 			outcomes[i].Notes = append(outcomes[i].Notes, g.checkReleaseTo(ctx, c.Command)...)
 			call.Requests = append(call.Requests, service.Request{
-				PortLoCode: port, EquipmentNumber: c.EquipmentNumber, Command: c.Command, Body: audit,
+				PortLoCode: port, EquipmentNumber: c.EquipmentNumber, Command: c.Command, Body: audits[ci],
 			})
 		}
 		calls, applied = append(calls, call), append(applied, i)
@@ -203,6 +203,37 @@ func auditBody(ic *edifact.Interchange, m *edifact.Message) []byte {
 		w.EndMessage(m.Ref)
 	}
 	return w.Bytes()
+}
+
+// containerAudits is what the audit trail keeps of each command of message m: the message with
+// only the container group (EQD) the command came from, after the message's head. A message of a
+// thousand containers would otherwise be stored a thousand times, once with each. A command
+// whose group is not found keeps the whole message.
+func containerAudits(ic *edifact.Interchange, m *edifact.Message, cmds []Command) [][]byte {
+	out := make([][]byte, len(cmds))
+	if len(cmds) <= 1 {
+		for i := range out {
+			out[i] = auditBody(ic, m)
+		}
+		return out
+	}
+	head, each := groups(m.Segments, "EQD")
+	used := make([]bool, len(each))
+	for i, c := range cmds {
+		for gi, group := range each {
+			if !used[gi] && release.NormaliseCode(group[0].Value(1, 0)) == release.NormaliseCode(c.EquipmentNumber) {
+				used[gi] = true
+				one := *m
+				one.Segments = append(append([]edifact.Segment(nil), head...), group...)
+				out[i] = auditBody(ic, &one)
+				break
+			}
+		}
+		if out[i] == nil {
+			out[i] = auditBody(ic, m)
+		}
+	}
+	return out
 }
 
 // reply is the answering side of an answer made now.

@@ -29,6 +29,10 @@ const (
 	// 9 KiB). The bulk release-rights call is bounded by its count of items instead
 	// (MaxBulkRights of the API), and an EDIFACT interchange by its own bound.
 	MaxCommandBytes = 64 << 10
+	// MaxCallBytes bounds what the audit trail keeps of one call: its requests' bodies together
+	// (each at most MaxCommandBytes). A bulk call or an EDIFACT message of many containers keeps
+	// each container's part, not the whole once per container.
+	MaxCallBytes = 4 << 20
 	// MaxPulledBytes bounds the messages of one pull answer of notifications; the answer stops
 	// before the item that would pass it (never before the first) and says it was truncated.
 	MaxPulledBytes = 4 << 20

@@ -8,14 +8,19 @@ import (
 	"github.com/portlight/portlight/release"
 )
 
-// checkSizes refuses a call with a field over the maximums of package release (release/limits.go)
-// before any of it is applied: the door's bound on what one call can make the platform store,
+// checkSizes refuses a call with a field over the maximums of package release (release/limits.go),
+// or whose requests as received are larger than the audit trail keeps, before any of it is applied: the door's bound on what one call can make the platform store,
 // whichever front end decoded it. The refusal is a 400 naming the field.
 func checkSizes(call Call) error {
 	if err := CheckExternalReferenceID(call.ExternalRef); err != nil {
 		return err
 	}
+	total := 0
 	for _, r := range call.Requests {
+		total += len(r.Body)
+		if len(r.Body) > release.MaxCommandBytes || total > release.MaxCallBytes {
+			return Errorf(CodeInvalid, "The request is too large: one command's at most %d bytes, a call's together at most %d.", release.MaxCommandBytes, release.MaxCallBytes)
+		}
 		err := release.CheckEquipmentSize(r.EquipmentNumber)
 		if err == nil {
 			err = release.CheckCodeSize("portLoCode", r.PortLoCode)

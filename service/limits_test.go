@@ -77,6 +77,19 @@ func TestExecuteRefusesOversizeFields(t *testing.T) {
 	if err != nil || CodeOf(results[0].Err) != CodeInvalid {
 		t.Fatalf("a call with one oversize request: %v, %v", err, results)
 	}
+	// What the audit trail would keep of the call is bounded too: one request's body, and the
+	// bodies of a call together (a message of many containers keeping the whole once each).
+	huge := make([]byte, release.MaxCommandBytes+1)
+	if _, err := svc.Execute(ctx, agent, []Request{{PortLoCode: "BEANR", EquipmentNumber: eq, Command: rel(), Body: huge}}, nil); CodeOf(err) != CodeInvalid {
+		t.Fatalf("a request body over %d bytes: %v", release.MaxCommandBytes, err)
+	}
+	var many []Request
+	for range release.MaxCallBytes/release.MaxCommandBytes + 1 {
+		many = append(many, Request{PortLoCode: "BEANR", EquipmentNumber: eq, Command: rel(), Body: huge[:release.MaxCommandBytes]})
+	}
+	if _, err := svc.Execute(ctx, agent, many, nil); CodeOf(err) != CodeInvalid {
+		t.Fatalf("a call over %d bytes together: %v", release.MaxCallBytes, err)
+	}
 	if n := stored(); n != 0 {
 		t.Fatalf("refused calls stored %d commands", n)
 	}
