@@ -81,11 +81,33 @@ func checkHeaders(given map[string]string, authType string, prev *Channel) (map[
 	return headers, nil
 }
 
-// checkScopes checks the OAuth 2.0 scopes of a login.
+// The sizes of a channel's login (docs/security.md "Limits"): a receiver's credentials and scopes
+// are short; these bound what a company can make the platform keep and send.
+const (
+	maxCredential = 1024 // clientId, clientSecret, username, password
+	maxScopes     = 32
+	maxScope      = 200
+)
+
+// checkCredentialSizes refuses a login whose credentials are longer than maxCredential.
+func checkCredentialSizes(auth AuthSpec) error {
+	for _, f := range []struct{ name, v string }{{"clientId", auth.ClientID}, {"clientSecret", auth.ClientSecret},
+		{"username", auth.Username}, {"password", auth.Password}} {
+		if len(f.v) > maxCredential {
+			return invalid("authentication."+f.name, "'authentication.%s' may be at most %d characters long.", f.name, maxCredential)
+		}
+	}
+	return nil
+}
+
+// checkScopes checks the OAuth 2.0 scopes of a login: at most maxScopes of maxScope characters.
 func checkScopes(scopes []string) ([]string, error) {
+	if len(scopes) > maxScopes {
+		return nil, invalid("authentication.scopes", "A login may have at most %d scopes.", maxScopes)
+	}
 	for _, s := range scopes {
-		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
-			return nil, invalid("authentication.scopes", "Scope %q is not a valid OAuth 2.0 scope.", s)
+		if s == "" || len(s) > maxScope || strings.ContainsAny(s, " \t\r\n\"\\") {
+			return nil, invalid("authentication.scopes", "Scope %q is not a valid OAuth 2.0 scope of at most %d characters.", s, maxScope)
 		}
 	}
 	return slices.Clone(scopes), nil

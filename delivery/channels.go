@@ -317,6 +317,9 @@ func (m *Manager) login(ctx context.Context, auth AuthSpec, prev *Channel) (stor
 		}
 		return next, creds, nil
 	}
+	if err := checkCredentialSizes(auth); err != nil {
+		return next, creds, err
+	}
 	tu, err := m.policy.CheckURL(ctx, "authentication.tokenEndpoint", auth.TokenEndpoint)
 	if err != nil {
 		return next, creds, err

@@ -62,6 +62,14 @@ func TestChannelValidation(t *testing.T) {
 			Authentication: cc(AuthSpec{Type: AuthOAuth2Password, TokenEndpoint: "https://id.example.com/token", ClientID: "c", Username: "u", Password: "p"})}, "headers"},
 		{"bad scope", Spec{Name: "x", URL: ok.URL, Authentication: cc(AuthSpec{Type: AuthOAuth2ClientCredentials,
 			TokenEndpoint: "https://id.example.com/token", ClientID: "c", ClientSecret: "s", Scopes: []string{"a b"}})}, "authentication.scopes"},
+		{"too many scopes", Spec{Name: "x", URL: ok.URL, Authentication: cc(AuthSpec{Type: AuthOAuth2ClientCredentials,
+			TokenEndpoint: "https://id.example.com/token", ClientID: "c", ClientSecret: "s", Scopes: strings.Split(strings.Repeat("s,", 33), ",")[:33]})}, "authentication.scopes"},
+		{"long scope", Spec{Name: "x", URL: ok.URL, Authentication: cc(AuthSpec{Type: AuthOAuth2ClientCredentials,
+			TokenEndpoint: "https://id.example.com/token", ClientID: "c", ClientSecret: "s", Scopes: []string{strings.Repeat("s", 201)}})}, "authentication.scopes"},
+		{"long client secret", Spec{Name: "x", URL: ok.URL, Authentication: cc(AuthSpec{Type: AuthOAuth2ClientCredentials,
+			TokenEndpoint: "https://id.example.com/token", ClientID: "c", ClientSecret: strings.Repeat("s", 1025)})}, "authentication.clientSecret"},
+		{"long username", Spec{Name: "x", URL: ok.URL, Authentication: cc(AuthSpec{Type: AuthOAuth2Password,
+			TokenEndpoint: "https://id.example.com/token", ClientID: "c", Username: strings.Repeat("u", 1025), Password: "p"})}, "authentication.username"},
 	} {
 		_, err := m.Create(context.Background(), "NXT1", tc.spec)
 		var inv *InvalidError
