@@ -70,6 +70,9 @@ func TestExecuteRefusesOversizeFields(t *testing.T) {
 	if _, err := svc.RightsList(ctx, agent, "BEANR", release.ListFilter{}, 1, 10, &long, nil); CodeOf(err) != CodeInvalid {
 		t.Fatalf("a 100 KB External-Reference-Id on the list: %v", err)
 	}
+	if _, err := svc.RightsList(ctx, agent, "BEANR", release.ListFilter{}, 1, 10, nil, make([]byte, release.MaxCommandBytes+1)); CodeOf(err) != CodeInvalid {
+		t.Fatalf("a list query over %d bytes: %v", release.MaxCommandBytes, err)
+	}
 	// In a call of several, one oversize request refuses the whole call; the others of ExecuteAll go on.
 	results, err := svc.ExecuteAll(ctx, agent, []Call{
 		{Requests: []Request{{PortLoCode: "BEANR", EquipmentNumber: eq, Command: rel()}, {PortLoCode: "BEANR", EquipmentNumber: eq, Command: big}}},

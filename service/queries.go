@@ -18,6 +18,10 @@ func (s *Service) RightsList(ctx context.Context, caller *Caller, port string, f
 	if err := checkSizes(Call{ExternalRef: externalRef}); err != nil {
 		return Receipt{}, err
 	}
+	// The query is the call's audit record, and its filters come back in the answer.
+	if len(body) > release.MaxCommandBytes {
+		return Receipt{}, Errorf(CodeInvalid, "The query is too large: at most %d bytes.", release.MaxCommandBytes)
+	}
 	port = release.NormaliseCode(port)
 	// A filter the store can select by whole is answered with the page the store cut (a page of a
 	// long list costs a page); any other filter reads the selection and the core filters it.
