@@ -10,7 +10,9 @@ import (
 // of lading) are each refused with the field named; the same command at every maximum passes.
 func TestCheckSizesRefusesEachFieldOverItsMaximum(t *testing.T) {
 	at := func(n int) string { return strings.Repeat("X", n) }
-	party := func(code string) PartyRef { return PartyRef{IdentificationType: "NxtEntityId", IdentificationCode: code} }
+	party := func(code string) PartyRef {
+		return PartyRef{IdentificationType: "NxtEntityId", IdentificationCode: code}
+	}
 	bls := func(n, each int) []string {
 		out := make([]string, n)
 		for i := range out {
