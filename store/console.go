@@ -1,0 +1,25 @@
+package store
+
+import "github.com/portlight/portlight/release"
+
+// StakeholderQuery selects, in one port, the releases (not deleted) a company has a part in, for
+// the console's "My containers": those it owns (and so holds the Pick-up Right of, which only the
+// owner ever holds), those pending to it, those it released as Shipping Agent (originator), and
+// those at a terminal it operates. The empty and zero fields do not filter.
+type StakeholderQuery struct {
+	CompanyID  string
+	PortLoCode string
+	// Search is an equipment number (or its beginning) or a whole bill of lading number.
+	Search string
+	// Status keeps the releases of one status (release.StatusUnknown: any).
+	Status release.RightStatus
+	// TerminalCode keeps the releases at one terminal.
+	TerminalCode string
+	// WaitingForMe keeps the releases a transfer to the company awaits an answer for.
+	WaitingForMe bool
+	// OldestFirst orders by creation time, oldest first; newest first otherwise.
+	OldestFirst bool
+	// Offset and Limit cut one page; a Limit of 0 returns every release, a negative one none
+	// (the count only).
+	Offset, Limit int
+}
