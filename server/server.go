@@ -104,12 +104,18 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
 	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
 	svc.Channels = hooks.manager
+	handler, err := withConsole(ctx, s.store, svc, s.BaseURL,
+		api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler())
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("console: %w", err)
+	}
 	if err := hooks.start(ctx); err != nil {
 		ln.Close()
 		return fmt.Errorf("start webhook delivery: %w", err)
 	}
 	s.http = &http.Server{
-		Handler:           api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
