@@ -83,5 +83,9 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("HX-Request") == "true" {
 		fragment = "list"
 	}
-	c.render(w, http.StatusOK, "container_list", fragment, c.view(r, "list.title", "containers", d))
+	v := c.view(r, "list.title", "containers", d)
+	if fragment == "" {
+		v.Live = c.liveURL(r)
+	}
+	c.render(w, http.StatusOK, "container_list", fragment, v)
 }

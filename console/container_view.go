@@ -70,5 +70,9 @@ func (c *Console) showContainer(w http.ResponseWriter, r *http.Request, status i
 	if r.Header.Get("HX-Request") == "true" && res == nil {
 		fragment = "container"
 	}
-	c.render(w, status, "container_view", fragment, c.view(r, "container.title", "containers", d))
+	page := c.view(r, "container.title", "containers", d)
+	if fragment == "" {
+		page.Live = c.liveURL(r)
+	}
+	c.render(w, status, "container_view", fragment, page)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strconv"
 	"time"
 )
 
@@ -31,9 +33,14 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 	if rc.Flush() != nil {
 		return
 	}
-	// A stream starts a few seconds back, to cover the time between rendering the page and
-	// connecting; a page reloaded for a notification it already showed costs one fragment.
-	from, seq := c.now().Add(-3*time.Second), int64(0)
+	// A stream starts where the page it serves was rendered (liveMark): what was committed since
+	// then is sent at once, what the page showed is not sent again.
+	seq, _ := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	fromMS, _ := strconv.ParseInt(r.URL.Query().Get("from"), 10, 64)
+	from := time.UnixMilli(fromMS)
+	if oldest := c.now().Add(-liveWindow); from.Before(oldest) {
+		from = oldest
+	}
 	ctx := r.Context()
 	tick := time.NewTicker(c.opts.LivePoll)
 	defer tick.Stop()
@@ -80,4 +87,19 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// liveWindow is how far back a page's live stream may start: a page open longer than that
+// without a stream (a laptop asleep) reloads what changed in the last minutes only.
+const liveWindow = 10 * time.Minute
+
+// liveURL is the address of the live stream for a page rendered now: it carries the mark of the
+// company's notifications so far (service.NotificationMark over the last minute).
+func (c *Console) liveURL(r *http.Request) string {
+	from := c.now().Add(-time.Minute)
+	mark, err := c.svc.NotificationMark(r.Context(), callerOf(r), from)
+	if err != nil {
+		slog.Error("console: live mark", "err", err)
+	}
+	return "/console/events?" + url.Values{"after": {strconv.FormatInt(mark, 10)}, "from": {strconv.FormatInt(from.UnixMilli(), 10)}}.Encode()
 }

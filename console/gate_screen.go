@@ -57,5 +57,9 @@ func (c *Console) gateScreen(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("HX-Request") == "true" {
 		fragment = "verdict"
 	}
-	c.render(w, http.StatusOK, "gate", fragment, c.view(r, "gate.title", "gate", d))
+	v := c.view(r, "gate.title", "gate", d)
+	if fragment == "" {
+		v.Live = c.liveURL(r)
+	}
+	c.render(w, http.StatusOK, "gate", fragment, v)
 }

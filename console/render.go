@@ -32,7 +32,10 @@ func loadPages(a *assets) (map[string]*page, error) {
 			}
 			return "", fmt.Errorf("no embedded asset %q", name)
 		},
-		"colour":     func(light release.LightName, value string) string { c, _ := release.ColourOf(light, value); return string(c) },
+		"colour": func(light release.LightName, value string) string {
+			c, _ := release.ColourOf(light, value)
+			return string(c)
+		},
 		"overall":    func(l release.Lights) string { return string(l.Overall()) },
 		"lightNames": func() []release.LightName { return release.LightNames },
 		"lightValue": func(l release.Lights, n release.LightName) string { return l.Get(n) },
@@ -42,12 +45,12 @@ func loadPages(a *assets) (map[string]*page, error) {
 		"lightArgs": func(l *i18n.Printer, n release.LightName, v string) lightArg {
 			return lightArg{L: l, Name: n, Value: v}
 		},
-		"resultArgs":      func(l *i18n.Printer, r *actionResult) resultArg { return resultArg{L: l, R: r} },
-		"actionArgs":      func(v view, r *release.Right) actionArg { return actionArg{V: v, R: r} },
+		"resultArgs":          func(l *i18n.Printer, r *actionResult) resultArg { return resultArg{L: l, R: r} },
+		"actionArgs":          func(v view, r *release.Right) actionArg { return actionArg{V: v, R: r} },
 		"releaseDetailFields": func() []string { return releaseFields[3:] },
-		"terminalActions": func() []string { return release.TerminalActions },
-		"lightsArgs": func(l *i18n.Printer, lights release.Lights) lightsArg { return lightsArg{L: l, Lights: lights} },
-		"sub":        func(a, b int) int { return a - b },
+		"terminalActions":     func() []string { return release.TerminalActions },
+		"lightsArgs":          func(l *i18n.Printer, lights release.Lights) lightsArg { return lightsArg{L: l, Lights: lights} },
+		"sub":                 func(a, b int) int { return a - b },
 	}
 	common, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/common/*.html")
 	if err != nil {
@@ -103,6 +106,8 @@ type view struct {
 	Port   string
 	// Path is the page's own address (the language switch comes back to it).
 	Path string
+	// Live is the address of the page's live stream (pages with live updates only).
+	Live string
 	Data any
 }
 

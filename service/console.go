@@ -129,6 +129,23 @@ func (s *Service) NotificationsAfter(ctx context.Context, caller *Caller, seq in
 	return rows, nil
 }
 
+// NotificationMark returns where a live stream of the caller's notifications starts so that it
+// sends only what is committed after now: the seq of the newest one stored since from (0 when
+// none). A stream then asks for those after that seq and not stored before from.
+func (s *Service) NotificationMark(ctx context.Context, caller *Caller, from time.Time) (int64, error) {
+	var mark int64
+	for {
+		rows, err := s.store.Notifications(ctx, store.NotificationQuery{ReceiverID: caller.Company.NxtEntityID, AfterSeq: mark, From: from, Limit: 1000})
+		if err != nil {
+			return 0, Internal(err)
+		}
+		if len(rows) == 0 {
+			return mark, nil
+		}
+		mark = rows[len(rows)-1].Seq
+	}
+}
+
 // Companies returns every company of the registry, by name (the console's party pickers).
 func (s *Service) Companies(ctx context.Context) []identity.Company {
 	return s.SearchEntities(ctx, EntityFilter{})
