@@ -20,6 +20,8 @@ type gateData struct {
 	Check             *service.GateCheck
 	Error             string
 	Self              string
+	// PickupHolder is the name of the Transport Operator holding the Pick-up Right.
+	PickupHolder string
 }
 
 // gateScreen handles GET /console/gate: a Terminal Operator types a container and picks a
@@ -50,6 +52,14 @@ func (c *Console) gateScreen(w http.ResponseWriter, r *http.Request) {
 			d.Error = serviceMessage(err)
 		} else {
 			d.Check = &check
+			if p := check.PickupRight; p != nil {
+				d.PickupHolder = p.TransportOperator
+				for _, co := range d.Operators {
+					if co.NxtEntityID == p.TransportOperator {
+						d.PickupHolder = co.Name + " (" + co.NxtEntityID + ")"
+					}
+				}
+			}
 		}
 		d.Self = "/console/gate?" + url.Values{"eq": {d.EquipmentNumber}, "to": {d.TransportOperator}, "terminal": {d.Terminal}}.Encode()
 	}

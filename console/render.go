@@ -49,6 +49,17 @@ func loadPages(a *assets) (map[string]*page, error) {
 		"actionArgs":          func(v view, r *release.Right) actionArg { return actionArg{V: v, R: r} },
 		"releaseDetailFields": func() []string { return releaseFields[3:] },
 		"terminalActions":     func() []string { return release.TerminalActions },
+		// notGreen lists the lights of a release that are not green: what a list shows, what still
+		// stands between the container and the gate.
+		"notGreen": func(l *i18n.Printer, lights release.Lights) []lightArg {
+			var out []lightArg
+			for _, n := range release.LightNames {
+				if c, _ := release.ColourOf(n, lights.Get(n)); c != release.Green {
+					out = append(out, lightArg{L: l, Name: n, Value: lights.Get(n)})
+				}
+			}
+			return out
+		},
 		"lightsArgs":          func(l *i18n.Printer, lights release.Lights) lightsArg { return lightsArg{L: l, Lights: lights} },
 		"sub":                 func(a, b int) int { return a - b },
 	}

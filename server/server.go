@@ -72,8 +72,10 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		s.BaseURL = "http://" + ln.Addr().String()
 	}
 	now := time.Now().UTC()
+	var creds *sandbox.Credentials
 	if s.cfg.Sandbox {
-		creds, err := sandbox.Seed(ctx, s.store, s.cfg.DataDir, s.BaseURL, now)
+		var err error
+		creds, err = sandbox.Seed(ctx, s.store, s.cfg.DataDir, s.BaseURL, now)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("seed sandbox: %w", err)
@@ -104,6 +106,12 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	adm.Changed = func(ctx context.Context) { _ = dir.Reload(ctx) } // this node sees a revocation at once, others within a second or two
 	svc := service.New(hooks.wrap(s.store), dir, tokens, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit, RateLimit: s.cfg.RateLimit}, time.Now)
 	svc.Channels = hooks.manager
+	if s.cfg.Sandbox && !s.cfg.SandboxEmpty {
+		if err := sandbox.SeedContainers(ctx, svc, creds); err != nil {
+			ln.Close()
+			return fmt.Errorf("seed sandbox containers: %w", err)
+		}
+	}
 	handler, err := withConsole(ctx, s.store, svc, s.BaseURL,
 		api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler())
 	if err != nil {

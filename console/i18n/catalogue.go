@@ -38,7 +38,7 @@ var catalogue = map[string]map[Lang]string{
 	"list.waiting":       {English: "Waiting for me", Dutch: "Wacht op mij"},
 	"list.apply":         {English: "Show", Dutch: "Tonen"},
 	"list.waitingCount":  {English: "Waiting for your answer: %d", Dutch: "Wacht op uw antwoord: %d"},
-	"list.count":         {English: "%d releases", Dutch: "%d vrijgaven"},
+	"list.count":         {English: "Releases: %d", Dutch: "Vrijgaven: %d"},
 	"list.empty":         {English: "No containers match.", Dutch: "Geen containers gevonden."},
 	"list.waitingForYou": {English: "Waiting for you", Dutch: "Wacht op u"},
 	"list.pages":         {English: "Pages", Dutch: "Pagina's"},
@@ -52,6 +52,8 @@ var catalogue = map[string]map[Lang]string{
 	"col.pending":        {English: "Transfer pending to", Dutch: "Overdracht wacht op"},
 	"col.pickup":         {English: "Pick-up Right", Dutch: "Pick-up Right"},
 	"col.lights":         {English: "Release lights", Dutch: "Release lights"},
+	"col.lightsOpen":     {English: "Lights (what is not green yet)", Dutch: "Lights (wat nog niet groen is)"},
+	"list.allGreen":      {English: "all lights green", Dutch: "alle lights groen"},
 	"col.status":         {English: "Status", Dutch: "Status"},
 
 	// One container.
