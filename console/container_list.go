@@ -13,6 +13,10 @@ import (
 // PageSize is how many releases one page of "My containers" shows.
 const PageSize = 25
 
+// CountUpTo is where "My containers" stops counting (it then says "more than"): a count costs
+// reading the whole selection, a page does not (store.StakeholderQuery.CountUpTo).
+const CountUpTo = 10_000
+
 // listStatuses are the statuses the list filters by, in the order the filter offers them.
 var listStatuses = []release.RightStatus{release.StatusAssigned, release.StatusPending, release.StatusAccepted,
 	release.StatusDeclined, release.StatusRevoked, release.StatusArchived, release.StatusExpired}
@@ -21,6 +25,7 @@ var listStatuses = []release.RightStatus{release.StatusAssigned, release.StatusP
 type containerList struct {
 	Rights       []*release.Right
 	Total        int
+	More         bool // the selection holds more than Total
 	WaitingForMe int
 	Page, Pages  int
 	Search       string
@@ -46,7 +51,8 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 	d.Page, _ = strconv.Atoi(qs.Get("page"))
 	d.Page = max(d.Page, 1)
 	q := store.StakeholderQuery{PortLoCode: c.opts.PortLoCode, Search: d.Search, Status: release.RightStatus(d.Status),
-		TerminalCode: d.Terminal, WaitingForMe: d.Waiting, OldestFirst: d.Oldest, Offset: (d.Page - 1) * PageSize, Limit: PageSize}
+		TerminalCode: d.Terminal, WaitingForMe: d.Waiting, OldestFirst: d.Oldest, Offset: (d.Page - 1) * PageSize, Limit: PageSize,
+		CountUpTo: CountUpTo}
 	var err error
 	if d.Rights, d.Total, err = c.svc.MyContainers(r.Context(), caller, q); err != nil {
 		c.fail(w, r, err)
@@ -56,6 +62,7 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 		c.fail(w, r, err)
 		return
 	}
+	d.More = d.Total >= CountUpTo
 	d.Pages = max(1, (d.Total+PageSize-1)/PageSize)
 	link := func(page int) string {
 		v := url.Values{}
@@ -76,7 +83,7 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 	if d.Page > 1 {
 		d.Prev = link(d.Page - 1)
 	}
-	if d.Page < d.Pages {
+	if d.Page < d.Pages || (d.More && len(d.Rights) == PageSize) {
 		d.Next = link(d.Page + 1)
 	}
 	fragment := ""

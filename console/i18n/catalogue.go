@@ -39,6 +39,8 @@ var catalogue = map[string]map[Lang]string{
 	"list.apply":         {English: "Show", Dutch: "Tonen"},
 	"list.waitingCount":  {English: "Waiting for your answer: %d", Dutch: "Wacht op uw antwoord: %d"},
 	"list.count":         {English: "Releases: %d", Dutch: "Vrijgaven: %d"},
+	"list.countMore":     {English: "Releases: more than %d", Dutch: "Vrijgaven: meer dan %d"},
+	"list.pageOfMore":    {English: "Page %d", Dutch: "Pagina %d"},
 	"list.empty":         {English: "No containers match.", Dutch: "Geen containers gevonden."},
 	"list.waitingForYou": {English: "Waiting for you", Dutch: "Wacht op u"},
 	"list.pages":         {English: "Pages", Dutch: "Pagina's"},

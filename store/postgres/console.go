@@ -49,6 +49,9 @@ func stakeholderSQL(q store.StakeholderQuery) (count, page string, args []any) {
 		order = " ORDER BY created_at, release_id"
 	}
 	count = "SELECT count(*) FROM (" + union + ") AS s"
+	if q.CountUpTo > 0 {
+		count = "SELECT count(*) FROM (" + union + " LIMIT " + strconv.Itoa(q.CountUpTo) + ") AS s"
+	}
 	page = "SELECT r.state FROM (" + union + order + " LIMIT $" + strconv.Itoa(len(args)+1) + " OFFSET $" + strconv.Itoa(len(args)+2) +
 		") AS p JOIN rights AS r ON r.release_id = p.release_id"
 	return count, page, args
@@ -67,7 +70,7 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 	if err := tx.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store/postgres: stakeholder rights: count: %w", err)
 	}
-	if q.Limit < 0 || q.Offset >= total {
+	if q.Limit < 0 || (q.Offset >= total && (q.CountUpTo <= 0 || total < q.CountUpTo)) {
 		return nil, total, nil
 	}
 	var limit any // NULL: LIMIT ALL

@@ -64,6 +64,11 @@ func testStakeholderRights(t *testing.T, w *world) {
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, OldestFirst: true, Limit: 2}, []*release.Right{r1, r2}, 3},
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Offset: 3, Limit: 2}, nil, 3},
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Limit: -1}, nil, 3},
+		// A count stopped early; a page past it still comes.
+		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, CountUpTo: 2, Limit: 1}, []*release.Right{r3}, 2},
+		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, CountUpTo: 2, Offset: 2, Limit: 1}, []*release.Right{r1}, 2},
+		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, CountUpTo: 5, Limit: 1}, []*release.Right{r3}, 3},
+		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "PLTU00003", CountUpTo: 1, Limit: 5}, []*release.Right{r3, r2, r1}, 1},
 	} {
 		got, total, err := w.s.StakeholderRights(w.ctx, tc.q)
 		if err != nil {
