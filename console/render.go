@@ -60,8 +60,8 @@ func loadPages(a *assets) (map[string]*page, error) {
 			}
 			return out
 		},
-		"lightsArgs":          func(l *i18n.Printer, lights release.Lights) lightsArg { return lightsArg{L: l, Lights: lights} },
-		"sub":                 func(a, b int) int { return a - b },
+		"lightsArgs": func(l *i18n.Printer, lights release.Lights) lightsArg { return lightsArg{L: l, Lights: lights} },
+		"sub":        func(a, b int) int { return a - b },
 	}
 	common, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/common/*.html")
 	if err != nil {
