@@ -12,6 +12,7 @@ package console
 import (
 	"fmt"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/portlight/portlight/service"
@@ -47,7 +48,16 @@ type Console struct {
 	pages    map[string]*page
 	sessions *sessions
 	now      func() time.Time
+	// stopping is closed by Stop: live streams end, so that a graceful shutdown is not held up
+	// by pages left open.
+	stopping chan struct{}
+	stopOnce sync.Once
 }
+
+// Stop ends every live stream (and those opened later at once). Register it with the HTTP
+// server's RegisterOnShutdown: http.Server.Shutdown waits for requests to finish, and a live
+// stream never does by itself.
+func (c *Console) Stop() { c.stopOnce.Do(func() { close(c.stopping) }) }
 
 // New builds the console over the service.
 func New(svc *service.Service, opts Options, now func() time.Time) (*Console, error) {
@@ -67,7 +77,7 @@ func New(svc *service.Service, opts Options, now func() time.Time) (*Console, er
 	if err != nil {
 		return nil, fmt.Errorf("console: assets: %w", err)
 	}
-	c := &Console{svc: svc, opts: opts, assets: a, now: now,
+	c := &Console{svc: svc, opts: opts, assets: a, now: now, stopping: make(chan struct{}),
 		sessions: &sessions{key: opts.SessionKey, secure: opts.Secure, idle: opts.IdleTimeout, maxAge: opts.MaxAge}}
 	if c.pages, err = loadPages(a); err != nil {
 		return nil, fmt.Errorf("console: templates: %w", err)

@@ -49,6 +49,8 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request) {
 		select {
 		case <-ctx.Done():
 			return
+		case <-c.stopping:
+			return
 		case <-tick.C:
 		}
 		if !c.stillValid(r, ss) {

@@ -16,22 +16,23 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// withConsole serves the web console at /console/ beside the API.
-func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL string, api http.Handler) (http.Handler, error) {
+// withConsole serves the web console at /console/ beside the API; stop ends its live streams
+// (for http.Server.RegisterOnShutdown).
+func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL string, api http.Handler) (handler http.Handler, stop func(), err error) {
 	key, err := consoleSessionKey(ctx, st)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	con, err := console.New(svc, console.Options{SessionKey: key, Secure: strings.HasPrefix(baseURL, "https://"),
 		PortLoCode: sandbox.PortLoCode}, time.Now)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/console/", con.Handler())
 	mux.Handle("/console", http.RedirectHandler("/console/", http.StatusMovedPermanently))
 	mux.Handle("/", api)
-	return mux, nil
+	return mux, con.Stop, nil
 }
 
 // consoleSessionKey derives the key that signs console sessions from the oldest active token

@@ -112,7 +112,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 			return fmt.Errorf("seed sandbox containers: %w", err)
 		}
 	}
-	handler, err := withConsole(ctx, s.store, svc, s.BaseURL,
+	handler, stopConsole, err := withConsole(ctx, s.store, svc, s.BaseURL,
 		api.New(svc).WithAdmin(adm, s.cfg.AdminToken).WithBenchEndpoints(s.cfg.BenchEndpoints).WithMetrics(hooks.metrics).Handler())
 	if err != nil {
 		ln.Close()
@@ -129,6 +129,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	s.http.RegisterOnShutdown(stopConsole)
 	background, stop := context.WithCancel(context.Background())
 	s.stop, s.done = stop, make(chan struct{})
 	go func() {
