@@ -20,7 +20,7 @@ import (
 // sorts every (release_id, created_at) pair to drop those found twice. ?1 company, ?2 port, ?3
 // status, ?4 terminal code, ?5 equipment number, ?6 bill of lading, ?7 limit, ?8 offset (the count's limit, when counting), ?9... the
 // operated terminals' codes.
-func stakeholderSQL(q store.StakeholderQuery, codes []string) (count, page string) {
+func stakeholderSQL(q store.StakeholderQuery, codes []string, billOfLading bool) (count, page string) {
 	cond := " AND port_lo_code = ?2 AND NOT deleted"
 	if q.Status != release.StatusUnknown {
 		cond += " AND status = ?3"
@@ -40,7 +40,7 @@ func stakeholderSQL(q store.StakeholderQuery, codes []string) (count, page strin
 		sel[i] = "SELECT release_id, created_at FROM rights WHERE " + b + cond
 	}
 	if q.Search != "" {
-		return searchSQL(q, branches, cond)
+		return searchSQL(q, branches, cond, billOfLading || !looksLikeEquipment(q.Search))
 	}
 	union := strings.Join(sel, " UNION ")
 	order := " ORDER BY created_at DESC, release_id DESC"
@@ -57,10 +57,11 @@ func stakeholderSQL(q store.StakeholderQuery, codes []string) (count, page strin
 // branches then only filtering it (the unary + keeps SQLite from driving the search by a branch's
 // index); anything else is a bill of lading, looked for whole in the rights of the branches (a
 // substring test of the state first, its JSON only where that matches): a scan of the company's
-// releases, which a table of bills of lading would spare.
-func searchSQL(q store.StakeholderQuery, branches []string, cond string) (count, page string) {
+// releases, which a table of bills of lading would spare. A bill of lading that looks like an
+// equipment number is looked for when no equipment number matched.
+func searchSQL(q store.StakeholderQuery, branches []string, cond string, billOfLading bool) (count, page string) {
 	var where string
-	if looksLikeEquipment(q.Search) {
+	if !billOfLading {
 		plus := make([]string, len(branches))
 		for i, b := range branches {
 			plus[i] = "+" + b
@@ -108,7 +109,7 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 	if err != nil {
 		return nil, 0, err
 	}
-	count, page := stakeholderSQL(q, codes)
+	count, page := stakeholderSQL(q, codes, false)
 	args := []any{q.CompanyID, q.PortLoCode, int(q.Status), q.TerminalCode, strings.ToUpper(strings.TrimSpace(q.Search)), strings.TrimSpace(q.Search), 0, 0}
 	for _, c := range codes {
 		args = append(args, c)
@@ -120,6 +121,12 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 	}
 	if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: count: %w", err)
+	}
+	if total == 0 && q.Search != "" && looksLikeEquipment(q.Search) {
+		count, page = stakeholderSQL(q, codes, true)
+		if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: count: %w", err)
+		}
 	}
 	limit := q.Limit
 	switch {

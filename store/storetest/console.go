@@ -34,6 +34,11 @@ func testStakeholderRights(t *testing.T, w *world) {
 	cmd.TerminalCode, cmd.Terminal = "9999", &release.Terminal{Code: "9999", Operator: otherOperator}
 	r6 := w.accepted(CommandOp(Port, EquipmentNumber(35), cmd, w.meta(otherAgent, at(8)))).Changed[0]
 
+	// r7, in the other port, has a bill of lading that looks like an equipment number.
+	cmd = ReleaseCommand(OtherPort, EquipmentNumber(36), "R7", nil)
+	cmd.Key.BillOfLadingNumbers = []string{"ABCD1234567"}
+	r7 := w.accepted(CommandOp(OtherPort, EquipmentNumber(36), cmd, w.meta(otherAgent, at(9)))).Changed[0]
+
 	type q = store.StakeholderQuery
 	for _, tc := range []struct {
 		q     q
@@ -58,6 +63,7 @@ func testStakeholderRights(t *testing.T, w *world) {
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "pltu00003"}, []*release.Right{r3, r2, r1}, 3},
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "BLR3"}, []*release.Right{r3}, 1},
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "BLR"}, nil, 0}, // a bill of lading is matched whole
+		{q{CompanyID: otherAgent.NxtEntityID, PortLoCode: OtherPort, Search: "ABCD1234567"}, []*release.Right{r7}, 1}, // a bill of lading like an equipment number
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "%"}, nil, 0},
 		// Pages and order.
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Offset: 1, Limit: 1}, []*release.Right{r2}, 3},
