@@ -62,7 +62,7 @@ func testStakeholderRights(t *testing.T, w *world) {
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: EquipmentNumber(31)}, []*release.Right{r2}, 1},
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "pltu00003"}, []*release.Right{r3, r2, r1}, 3},
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "BLR3"}, []*release.Right{r3}, 1},
-		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "BLR"}, nil, 0}, // a bill of lading is matched whole
+		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "BLR"}, nil, 0},                                    // a bill of lading is matched whole
 		{q{CompanyID: otherAgent.NxtEntityID, PortLoCode: OtherPort, Search: "ABCD1234567"}, []*release.Right{r7}, 1}, // a bill of lading like an equipment number
 		{q{CompanyID: Agent.NxtEntityID, PortLoCode: Port, Search: "%"}, nil, 0},
 		// Pages and order.
