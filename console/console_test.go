@@ -303,6 +303,9 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, a := range append(slices.Clone(release.RightActions), release.ActionRelease) {
 		used["actionName."+a] = true
 	}
+	for _, a := range agentActions {
+		used["agent."+a], used["actionName."+a] = true, true
+	}
 	for _, h := range []string{release.HopPending, release.HopAccepted, release.HopDeclined, release.HopRevoked} {
 		used["hop."+h] = true
 	}
@@ -387,7 +390,7 @@ func TestAccessMatrix(t *testing.T) {
 			if !outsider {
 				continue
 			}
-			for _, action := range []string{"release-right", "pickup-right", "terminal-event"} {
+			for _, action := range []string{"release-right", "pickup-right", "terminal-event", "commercial-release"} {
 				resp, err := b.PostForm(f.srv.URL+"/console/containers/BEANR/"+eq+"/"+action, url.Values{"releaseId": {"any"}, "action": {"Accept"}})
 				if err != nil {
 					t.Fatal(err)
@@ -398,5 +401,55 @@ func TestAccessMatrix(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestAgentBlockUnblock: the shipping agent blocks and unblocks one of its releases from the
+// container page, through the service; unblocking what is not blocked shows the platform's refusal.
+func TestAgentBlockUnblock(t *testing.T) {
+	f := newFixture(t, false)
+	b := f.browser(t)
+	f.signIn(t, b, "agent1", f.password(t, "agent1"))
+	resp, err := b.Get(f.srv.URL + "/console/containers?status=1") // Assigned: still with the agent
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`data-equipment="([A-Z0-9]+)"`).FindStringSubmatch(string(list))
+	if m == nil {
+		t.Fatal("agent1 has no release still with it")
+	}
+	page := "/console/containers/BEANR/" + m[1]
+	resp, err = b.Get(f.srv.URL + page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	id := regexp.MustCompile(`name="releaseId" value="([^"]+)"`).FindStringSubmatch(string(body))
+	if id == nil {
+		t.Fatalf("no release on %s", page)
+	}
+	send := func(action string) (int, string, string) {
+		resp, err := b.PostForm(f.srv.URL+page+"/commercial-release", url.Values{"releaseId": {id[1]}, "action": {action}, "reason": {"test"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode, resp.Header.Get("Location"), string(body)
+	}
+	for _, action := range []string{"Block", "Unblock"} {
+		if status, loc, _ := send(action); status != http.StatusSeeOther || !strings.HasSuffix(loc, "?done="+action) {
+			t.Errorf("%s: %d to %q, want 303 to the page, done", action, status, loc)
+		}
+	}
+	status, _, body2 := send("Unblock")
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body2, `class="notvalidated"`) {
+		t.Errorf("unblocking what is not blocked: %d, want 422 with the platform's text", status)
+	}
+	if status, _, _ := send("Launch"); status != http.StatusBadRequest {
+		t.Errorf("an unknown action: %d, want 400", status)
 	}
 }

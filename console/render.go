@@ -49,6 +49,7 @@ func loadPages(a *assets) (map[string]*page, error) {
 		"actionArgs":          func(v view, r *release.Right) actionArg { return actionArg{V: v, R: r} },
 		"releaseDetailFields": func() []string { return releaseFields[3:] },
 		"terminalActions":     func() []string { return release.TerminalActions },
+		"agentActions":        func() []string { return agentActions },
 		// notGreen lists the lights of a release that are not green: what a list shows, what still
 		// stands between the container and the gate.
 		"notGreen": func(l *i18n.Printer, lights release.Lights) []lightArg {

@@ -22,6 +22,7 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/release-right", s(c.containerRightAction))
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/pickup-right", s(c.containerPickup))
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/terminal-event", s(c.containerTerminalEvent))
+	mux.HandleFunc("POST /console/containers/{port}/{eq}/commercial-release", s(c.containerIngestion))
 	mux.HandleFunc("GET /console/gate", s(c.gateScreen))
 	mux.HandleFunc("GET /console/events", s(c.events))
 	return mux
