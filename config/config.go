@@ -18,13 +18,12 @@ import (
 
 // Config is everything a Portlight node needs to know.
 type Config struct {
-	Addr        string
-	DataDir     string
-	DatabaseURL string
-	DBMaxConns  int
-	Sandbox     bool
-	// SandboxEmpty starts the sandbox without its demo containers (an empty port).
-	SandboxEmpty     bool
+	Addr             string
+	DataDir          string
+	DatabaseURL      string
+	DBMaxConns       int
+	Sandbox          bool
+	SandboxEmpty     bool // --sandbox without its demo containers (an empty port)
 	StrictCheckDigit bool
 	PublicURL        string
 	ShutdownTimeout  time.Duration
