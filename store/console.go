@@ -1,6 +1,10 @@
 package store
 
-import "github.com/portlight/portlight/release"
+import (
+	"strings"
+
+	"github.com/portlight/portlight/release"
+)
 
 // StakeholderQuery selects, in one port, the releases (not deleted) a company has a part in, for
 // the console's "My containers": those it owns (and so holds the Pick-up Right of, which only the
@@ -26,4 +30,24 @@ type StakeholderQuery struct {
 	// CountUpTo). Counting a selection costs reading all of it (some 200 ms for 100,000 releases
 	// on SQLite), a page does not.
 	CountUpTo int
+}
+
+// LooksLikeEquipment reports whether a search is an equipment number or its beginning: up to four
+// letters, then digits only (ISO 6346: owner code, category, serial number, check digit). A store
+// looks such a search up as an equipment number first, and as a bill of lading when none matched.
+func LooksLikeEquipment(s string) bool {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	letters := 0
+	for letters < len(s) && letters < 4 && s[letters] >= 'A' && s[letters] <= 'Z' {
+		letters++
+	}
+	if letters == 0 || len(s) > 11 {
+		return false
+	}
+	for _, c := range s[letters:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return letters == 4 || letters == len(s)
 }

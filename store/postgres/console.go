@@ -15,11 +15,13 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// stakeholderSQL builds the count and the page of a console selection and their arguments (only
-// those the statement uses: PostgreSQL cannot type a parameter it never sees). Each branch (owned,
-// pending to, originated, at an operated terminal) reads an index of its own in list order (00003,
-// 00006); UNION drops a release found by two branches.
-func stakeholderSQL(q store.StakeholderQuery) (count, page string, args []any) {
+// stakeholderSQL builds the count and the page of a console selection, for a company operating
+// the terminals codes, and their arguments (only those the statements use: PostgreSQL cannot type
+// a parameter it never sees). There is one branch per way of being a stakeholder (owned, pending
+// to, originated, at each operated terminal), each read from an index in list order (00003,
+// 00006) and cut to the rows a page (or a count up to CountUpTo) can need from it, so that the
+// UNION, which drops a release found twice, sorts a few rows rather than the company's whole list.
+func stakeholderSQL(q store.StakeholderQuery, codes []string, billOfLading bool) (count, page string, args []any) {
 	arg := func(v any) string { args = append(args, v); return "$" + strconv.Itoa(len(args)) }
 	company, port := arg(q.CompanyID), arg(q.PortLoCode)
 	cond := " AND port_lo_code = " + port + " AND NOT deleted"
@@ -29,51 +31,79 @@ func stakeholderSQL(q store.StakeholderQuery) (count, page string, args []any) {
 	if q.TerminalCode != "" {
 		cond += " AND terminal_code = " + arg(q.TerminalCode)
 	}
-	if search := strings.TrimSpace(q.Search); search != "" {
+	if search := strings.TrimSpace(q.Search); search != "" && !billOfLading {
+		// An equipment number (or its beginning): a test of a column, no JSON read.
 		prefix := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToUpper(search)) + "%"
-		cond += " AND (equipment_number LIKE " + arg(prefix) +
-			" OR convert_from(state, 'UTF8')::jsonb -> 'key' -> 'billOfLadingNumbers' ? " + arg(search) + ")"
+		cond += " AND equipment_number LIKE " + arg(prefix)
+	} else if search != "" {
+		// A bill of lading, whole: a byte search of the state first, its JSON only where that matches.
+		b := arg(search)
+		cond += " AND position(convert_to(" + b + "::text, 'UTF8') in state) > 0 AND convert_from(state, 'UTF8')::jsonb -> 'key' -> 'billOfLadingNumbers' ? " + b + "::text"
 	}
 	branches := []string{"pending_to_id = " + company}
 	if !q.WaitingForMe {
-		branches = append(branches, "owner_id = "+company, "originator_id = "+company,
-			"terminal_code IN (SELECT code FROM terminals WHERE operator_id = "+company+" AND port_lo_code = "+port+")")
+		branches = append(branches, "owner_id = "+company, "originator_id = "+company)
+		for _, c := range codes {
+			branches = append(branches, "terminal_code = "+arg(c))
+		}
 	}
-	sel := make([]string, len(branches))
-	for i, b := range branches {
-		sel[i] = "SELECT release_id, created_at FROM rights WHERE " + b + cond
-	}
-	union := strings.Join(sel, " UNION ")
 	order := " ORDER BY created_at DESC, release_id DESC"
 	if q.OldestFirst {
 		order = " ORDER BY created_at, release_id"
 	}
-	count = "SELECT count(*) FROM (" + union + ") AS s"
-	if q.CountUpTo > 0 {
-		count = "SELECT count(*) FROM (" + union + " LIMIT " + strconv.Itoa(q.CountUpTo) + ") AS s"
+	union := func(cut string) string {
+		sel := make([]string, len(branches))
+		for i, b := range branches {
+			sel[i] = "(SELECT release_id, created_at FROM rights WHERE " + b + cond + order + cut + ")"
+		}
+		return strings.Join(sel, " UNION ")
 	}
-	page = "SELECT r.state FROM (" + union + order + " LIMIT $" + strconv.Itoa(len(args)+1) + " OFFSET $" + strconv.Itoa(len(args)+2) +
-		") AS p JOIN rights AS r ON r.release_id = p.release_id"
+	count = "SELECT count(*) FROM (" + union("") + ") AS s"
+	if q.CountUpTo > 0 {
+		// Each branch cut at CountUpTo: if one holds that many, so does the whole; if none does,
+		// every branch is whole and so is the count.
+		count = "SELECT LEAST(count(*), " + strconv.Itoa(q.CountUpTo) + ") FROM (" + union(" LIMIT "+strconv.Itoa(q.CountUpTo)) + ") AS s"
+	}
+	// $n+1 limit, $n+2 offset: each branch gives at most limit+offset rows (all, with no limit).
+	n := len(args)
+	lim, off := "$"+strconv.Itoa(n+1), "$"+strconv.Itoa(n+2)
+	page = "SELECT r.state FROM (SELECT release_id FROM (" + union(" LIMIT "+lim+"::bigint + "+off+"::bigint") + ") AS u" + order +
+		" LIMIT " + lim + " OFFSET " + off + ") AS p JOIN rights AS r ON r.release_id = p.release_id"
 	return count, page, args
 }
 
 // StakeholderRights implements store.Store (store/console.go); the count and the page come from
 // one repeatable-read transaction (one snapshot).
 func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery) ([]*release.Right, int, error) {
-	count, page, args := stakeholderSQL(q)
 	tx, err := s.pool.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, 0, fmt.Errorf("store/postgres: stakeholder rights: %w", err)
 	}
 	defer tx.Rollback(ctx)
+	var codes []string
+	rows0, err := tx.Query(ctx, `SELECT code FROM terminals WHERE operator_id = $1 AND port_lo_code = $2 ORDER BY code`, q.CompanyID, q.PortLoCode)
+	if err == nil {
+		codes, err = pgx.CollectRows(rows0, pgx.RowTo[string])
+	}
+	if err != nil {
+		return nil, 0, fmt.Errorf("store/postgres: stakeholder rights: terminals: %w", err)
+	}
+	search := strings.TrimSpace(q.Search)
+	count, page, args := stakeholderSQL(q, codes, search != "" && !store.LooksLikeEquipment(search))
 	var total int
 	if err := tx.QueryRow(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store/postgres: stakeholder rights: count: %w", err)
 	}
+	if total == 0 && search != "" && store.LooksLikeEquipment(search) {
+		count, page, args = stakeholderSQL(q, codes, true)
+		if err := tx.QueryRow(ctx, count, args...).Scan(&total); err != nil {
+			return nil, 0, fmt.Errorf("store/postgres: stakeholder rights: count: %w", err)
+		}
+	}
 	if q.Limit < 0 || (q.Offset >= total && (q.CountUpTo <= 0 || total < q.CountUpTo)) {
 		return nil, total, nil
 	}
-	var limit any // NULL: LIMIT ALL
+	var limit any // NULL: LIMIT ALL (and NULL + offset: every row of each branch)
 	if q.Limit > 0 {
 		limit = q.Limit
 	}

@@ -40,7 +40,7 @@ func stakeholderSQL(q store.StakeholderQuery, codes []string, billOfLading bool)
 		sel[i] = "SELECT release_id, created_at FROM rights WHERE " + b + cond
 	}
 	if q.Search != "" {
-		return searchSQL(q, branches, cond, billOfLading || !looksLikeEquipment(q.Search))
+		return searchSQL(q, branches, cond, billOfLading || !store.LooksLikeEquipment(q.Search))
 	}
 	union := strings.Join(sel, " UNION ")
 	order := " ORDER BY created_at DESC, release_id DESC"
@@ -78,25 +78,6 @@ func searchSQL(q store.StakeholderQuery, branches []string, cond string, billOfL
 	return "SELECT count(*) FROM (SELECT 1 FROM rights WHERE " + where + " LIMIT ?8)", "SELECT state FROM rights WHERE " + where + order + " LIMIT ?7 OFFSET ?8"
 }
 
-// looksLikeEquipment reports whether a search is an equipment number or its beginning: up to four
-// letters, then digits only (ISO 6346: owner code, category, serial number, check digit).
-func looksLikeEquipment(s string) bool {
-	s = strings.ToUpper(strings.TrimSpace(s))
-	letters := 0
-	for letters < len(s) && letters < 4 && s[letters] >= 'A' && s[letters] <= 'Z' {
-		letters++
-	}
-	if letters == 0 || len(s) > 11 {
-		return false
-	}
-	for _, c := range s[letters:] {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return letters == 4 || letters == len(s)
-}
-
 // StakeholderRights implements store.Store (store/console.go); the count and the page come from
 // one read transaction.
 func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery) ([]*release.Right, int, error) {
@@ -122,7 +103,7 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 	if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: count: %w", err)
 	}
-	if total == 0 && q.Search != "" && looksLikeEquipment(q.Search) {
+	if total == 0 && q.Search != "" && store.LooksLikeEquipment(q.Search) {
 		count, page = stakeholderSQL(q, codes, true)
 		if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: count: %w", err)
