@@ -31,20 +31,28 @@ func stakeholderSQL(q store.StakeholderQuery, codes []string, billOfLading bool)
 	if q.TerminalCode != "" {
 		cond += " AND terminal_code = " + arg(q.TerminalCode)
 	}
-	if search := strings.TrimSpace(q.Search); search != "" && !billOfLading {
-		// An equipment number (or its beginning): a test of a column, no JSON read.
-		prefix := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToUpper(search)) + "%"
-		cond += " AND equipment_number LIKE " + arg(prefix)
+	// col names a column a branch selects by; a search by equipment number reads the container's
+	// index (00001) instead, the branches' columns made unindexable (|| ”) so that the planner
+	// does not walk a branch's whole index in list order looking for the few that match.
+	col := func(c string) string { return c }
+	search := strings.TrimSpace(q.Search)
+	if search != "" && !billOfLading {
+		col = func(c string) string { return c + " || ''" }
+		if eq := strings.ToUpper(search); len(eq) == 11 {
+			cond += " AND equipment_number = " + arg(eq)
+		} else {
+			cond += " AND equipment_number LIKE " + arg(strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(eq)+"%")
+		}
 	} else if search != "" {
 		// A bill of lading, whole: a byte search of the state first, its JSON only where that matches.
 		b := arg(search)
 		cond += " AND position(convert_to(" + b + "::text, 'UTF8') in state) > 0 AND convert_from(state, 'UTF8')::jsonb -> 'key' -> 'billOfLadingNumbers' ? " + b + "::text"
 	}
-	branches := []string{"pending_to_id = " + company}
+	branches := []string{col("pending_to_id") + " = " + company}
 	if !q.WaitingForMe {
-		branches = append(branches, "owner_id = "+company, "originator_id = "+company)
+		branches = append(branches, col("owner_id")+" = "+company, col("originator_id")+" = "+company)
 		for _, c := range codes {
-			branches = append(branches, "terminal_code = "+arg(c))
+			branches = append(branches, col("terminal_code")+" = "+arg(c))
 		}
 	}
 	order := " ORDER BY created_at DESC, release_id DESC"
