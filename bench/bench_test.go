@@ -17,7 +17,7 @@ import (
 func startSandbox(t *testing.T) *Port {
 	t.Helper()
 	dir := t.TempDir()
-	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, Sandbox: true, ShutdownTimeout: 5 * time.Second, ExpiryInterval: time.Minute}
+	cfg := config.Config{Addr: "127.0.0.1:0", DataDir: dir, Sandbox: true, SandboxEmpty: true, ShutdownTimeout: 5 * time.Second, ExpiryInterval: time.Minute}
 	srv, err := server.Start(context.Background(), cfg, io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -98,7 +98,7 @@ func StartServer(ctx context.Context, binary string, extra ...string) (*Server, 
 	if _, err := delivery.LoadOrCreateKey(key); err != nil {
 		return nil, err
 	}
-	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0",
+	args := append([]string{"serve", "--sandbox", "--sandbox-empty", "--addr", "127.0.0.1:0", "--data-dir", dir, "--rate-limit", "0",
 		"--bench-endpoints", "--secret-key-file", key}, extra...)
 	cmd := exec.CommandContext(ctx, binary, args...)
 	out, err := cmd.StdoutPipe()

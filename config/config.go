@@ -24,6 +24,7 @@ type Config struct {
 	DatabaseURL      string
 	DBMaxConns       int
 	Sandbox          bool
+	SandboxEmpty     bool // --sandbox without its demo containers (an empty port)
 	StrictCheckDigit bool
 	PublicURL        string
 	ShutdownTimeout  time.Duration
@@ -78,6 +79,8 @@ var options = []option{
 		}, get: func(c *Config) string { return strconv.Itoa(c.DBMaxConns) }},
 	{name: "sandbox", def: "false", boolean: true, usage: "seed the demo port BEANR with demo parties and print their credentials",
 		set: boolSetter(func(c *Config, b bool) { c.Sandbox = b }), get: func(c *Config) string { return strconv.FormatBool(c.Sandbox) }},
+	{name: "sandbox-empty", def: "false", boolean: true, usage: "with --sandbox, start an empty port: the demo parties without their demo containers",
+		set: boolSetter(func(c *Config, b bool) { c.SandboxEmpty = b }), get: func(c *Config) string { return strconv.FormatBool(c.SandboxEmpty) }},
 	{name: "strict-check-digit", def: "false", boolean: true, usage: "refuse equipment numbers with a wrong ISO 6346 check digit (default: warn)",
 		set: boolSetter(func(c *Config, b bool) { c.StrictCheckDigit = b }), get: func(c *Config) string { return strconv.FormatBool(c.StrictCheckDigit) }},
 	{name: "public-url", def: "", usage: "the URL clients reach this node at (default: http://<addr>)",

@@ -57,7 +57,8 @@ func watchNode(baseURL string) {
 }
 
 func (c contractTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if _, ok := nodeHosts.Load(req.URL.Host); !ok {
+	// The web console (/console/...) is pages for people, not the API: the document leaves it out.
+	if _, ok := nodeHosts.Load(req.URL.Host); !ok || strings.HasPrefix(req.URL.Path, "/console/") {
 		return c.next.RoundTrip(req)
 	}
 	contractOnce.Do(func() {

@@ -119,7 +119,8 @@ func startNode(t *testing.T, dataDir string, extraArgs ...string) *node {
 // startNodeOn is startNode on the PostgreSQL database dbURL (SQLite in dataDir when empty).
 func startNodeOn(t *testing.T, dataDir, dbURL string, extraArgs ...string) *node {
 	t.Helper()
-	args := append([]string{"serve", "--sandbox", "--addr", "127.0.0.1:0", "--data-dir", dataDir}, extraArgs...)
+	// --sandbox-empty: the tests make the containers they look at; the demo ones would only be in the way.
+	args := append([]string{"serve", "--sandbox", "--sandbox-empty", "--addr", "127.0.0.1:0", "--data-dir", dataDir}, extraArgs...)
 	if dbURL != "" {
 		args = append(args, "--secret-key-file", secretKeyFor(t, dbURL))
 	}

@@ -4,12 +4,15 @@ package sandbox
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base32"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -48,10 +51,15 @@ type Party struct {
 	SubscriptionKey string         `json:"subscriptionKey"`
 	IngestionID     string         `json:"ingestionId"`
 	TerminalCodes   []string       `json:"terminalCodes"`
+	// Username and Password sign a person of the company in to the web console (and get tokens
+	// with the password grant).
+	Username string `json:"username"`
+	Password string `json:"password"`
 }
 
 // demo is one demo company and the terminals it runs.
 type demo struct {
+	username  string
 	company   identity.Company
 	terminals []identity.Terminal
 }
@@ -65,17 +73,17 @@ func demoCompanies() []demo {
 		}
 	}
 	return []demo{
-		{company: mk("NXT100000000001", "Demo Shipping Agent One", "BE0100000001", "BE0100000001", "ZA1001", "", release.RoleShippingAgent)},
-		{company: mk("NXT100000000002", "Demo Shipping Agent Two", "BE0100000002", "BE0100000002", "ZA1002", "", release.RoleShippingAgent)},
-		{company: mk("NXT200000000001", "Demo Terminal One", "BE0200000001", "BE0200000001", "ZA2001", "", release.RoleTerminalOperator),
+		{username: "agent1", company: mk("NXT100000000001", "Demo Shipping Agent One", "BE0100000001", "BE0100000001", "ZA1001", "", release.RoleShippingAgent)},
+		{username: "agent2", company: mk("NXT100000000002", "Demo Shipping Agent Two", "BE0100000002", "BE0100000002", "ZA1002", "", release.RoleShippingAgent)},
+		{username: "terminal1", company: mk("NXT200000000001", "Demo Terminal One", "BE0200000001", "BE0200000001", "ZA2001", "", release.RoleTerminalOperator),
 			terminals: []identity.Terminal{{Code: "0100", Name: "Demo Terminal 0100", PortLoCode: PortLoCode}}},
-		{company: mk("NXT200000000002", "Demo Terminal Two", "BE0200000002", "BE0200000002", "ZA2002", "", release.RoleTerminalOperator),
+		{username: "terminal2", company: mk("NXT200000000002", "Demo Terminal Two", "BE0200000002", "BE0200000002", "ZA2002", "", release.RoleTerminalOperator),
 			terminals: []identity.Terminal{{Code: "01700", Name: "Demo Terminal 01700", PortLoCode: PortLoCode}}},
-		{company: mk("NXT300000000001", "Demo Forwarder One", "BE0300000001", "BE0300000001", "ZA3001", "123456789", release.RoleReleaseParty)},
-		{company: mk("NXT300000000002", "Demo Forwarder Two", "", "BE0300000002", "ZA3002", "", release.RoleReleaseParty)},
-		{company: mk("NXT400000000001", "Demo Haulier One", "BE0400000001", "BE0400000001", "ZA4001", "", release.RoleTransportOperator)},
-		{company: mk("NXT400000000002", "Demo Barge Operator Two", "BE0400000002", "BE0400000002", "ZA4002", "", release.RoleTransportOperator)},
-		{company: mk("NXT500000000001", "Demo Customs Authority", "", "BE0500000001", "", "", release.RoleCustoms)},
+		{username: "forwarder1", company: mk("NXT300000000001", "Demo Forwarder One", "BE0300000001", "BE0300000001", "ZA3001", "123456789", release.RoleReleaseParty)},
+		{username: "forwarder2", company: mk("NXT300000000002", "Demo Forwarder Two", "", "BE0300000002", "ZA3002", "", release.RoleReleaseParty)},
+		{username: "haulier1", company: mk("NXT400000000001", "Demo Haulier One", "BE0400000001", "BE0400000001", "ZA4001", "", release.RoleTransportOperator)},
+		{username: "barge2", company: mk("NXT400000000002", "Demo Barge Operator Two", "BE0400000002", "BE0400000002", "ZA4002", "", release.RoleTransportOperator)},
+		{username: "customs", company: mk("NXT500000000001", "Demo Customs Authority", "", "BE0500000001", "", "", release.RoleCustoms)},
 	}
 }
 
@@ -124,6 +132,9 @@ func Seed(ctx context.Context, reg store.Registry, dataDir, baseURL string, now 
 		if err := credentialsFor(ctx, reg, &p, previous[c.NxtEntityID], now); err != nil {
 			return nil, err
 		}
+		if err := userFor(ctx, reg, &p, d.username, previous[c.NxtEntityID], now); err != nil {
+			return nil, err
+		}
 		creds.Parties = append(creds.Parties, p)
 	}
 	return creds, nil
@@ -149,6 +160,35 @@ func credentialsFor(ctx context.Context, reg store.Registry, p *Party, prev Part
 	}
 	return reg.CreateSubscriptionKey(ctx, identity.SubscriptionKey{KeyHash: identity.HashSecret(p.SubscriptionKey),
 		CompanyID: p.NxtEntityID, Name: "sandbox", CreatedAt: now})
+}
+
+// userFor reuses the party's previous console user when its password still verifies, else makes
+// one: under the demo username when it is free, else under that name and a suffix (a user is
+// never deleted, and its password cannot be changed).
+func userFor(ctx context.Context, reg store.Registry, p *Party, username string, prev Party, now time.Time) error {
+	users, err := reg.Users(ctx)
+	if err != nil {
+		return err
+	}
+	taken := map[string]identity.User{}
+	for _, u := range users {
+		taken[strings.ToLower(u.Username)] = u
+	}
+	if u, ok := taken[strings.ToLower(prev.Username)]; ok && prev.Password != "" && u.RevokedAt == nil && u.CompanyID == p.NxtEntityID {
+		if match, err := identity.PasswordMatches(prev.Password, u.PasswordHash); err == nil && match {
+			p.Username, p.Password = u.Username, prev.Password
+			return nil
+		}
+	}
+	p.Username = username
+	for _, ok := taken[p.Username]; ok; _, ok = taken[p.Username] {
+		p.Username = username + "-" + uuid.NewString()[:4]
+	}
+	b := make([]byte, 10)
+	_, _ = rand.Read(b)
+	p.Password = strings.ToLower(base32.StdEncoding.EncodeToString(b))
+	return reg.CreateUser(ctx, identity.User{Username: p.Username, CompanyID: p.NxtEntityID,
+		PasswordHash: identity.HashPassword(p.Password), CreatedAt: now})
 }
 
 func hasKey(keys []identity.SubscriptionKey, key, company string) bool {
@@ -200,12 +240,13 @@ func Read(dataDir string) (*Credentials, error) {
 // Print writes the credentials as a table a person can read.
 func Print(w io.Writer, c *Credentials, path string) {
 	fmt.Fprintf(w, "\nPortlight sandbox for port %s at %s (token URL %s)\n", c.PortLoCode, c.BaseURL, c.TokenURL)
+	fmt.Fprintf(w, "Web console: %s/console/ (sign in as any user below)\n", c.BaseURL)
 	fmt.Fprintf(w, "Credentials written to %s\n\n", path)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tNXTENTITYID\tROLES\tCLIENT ID\tCLIENT SECRET\tSUBSCRIPTION KEY\tINGESTION ID\tTERMINALS")
+	fmt.Fprintln(tw, "NAME\tNXTENTITYID\tROLES\tCONSOLE USER\tPASSWORD\tCLIENT ID\tCLIENT SECRET\tSUBSCRIPTION KEY\tINGESTION ID\tTERMINALS")
 	for _, p := range c.Parties {
-		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\t%s\t%v\n", p.Name, p.NxtEntityID, p.Roles, p.ClientID, p.ClientSecret,
-			p.SubscriptionKey, p.IngestionID, p.TerminalCodes)
+		fmt.Fprintf(tw, "%s\t%s\t%v\t%s\t%s\t%s\t%s\t%s\t%s\t%v\n", p.Name, p.NxtEntityID, p.Roles, p.Username, p.Password,
+			p.ClientID, p.ClientSecret, p.SubscriptionKey, p.IngestionID, p.TerminalCodes)
 	}
 	_ = tw.Flush()
 	fmt.Fprintln(w)

@@ -77,8 +77,10 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 		s.BaseURL = "http://" + ln.Addr().String()
 	}
 	now := time.Now().UTC()
+	var creds *sandbox.Credentials
 	if s.cfg.Sandbox {
-		creds, err := sandbox.Seed(ctx, s.store, s.cfg.DataDir, s.BaseURL, now)
+		var err error
+		creds, err = sandbox.Seed(ctx, s.store, s.cfg.DataDir, s.BaseURL, now)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("seed sandbox: %w", err)
@@ -115,18 +117,31 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	svc := service.New(hooks.wrap(s.store), dir, tokens, hooks.manager, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit,
 		AuthConcurrency: s.cfg.AuthConcurrency, TrustedProxies: s.cfg.TrustedProxies}, time.Now)
 	limiter := api.NewRateLimiter(s.cfg.RateLimit, s.store)
+	if s.cfg.Sandbox && !s.cfg.SandboxEmpty {
+		if err := sandbox.SeedContainers(ctx, svc, creds); err != nil {
+			ln.Close()
+			return fmt.Errorf("seed sandbox containers: %w", err)
+		}
+	}
+	handler, stopConsole, err := withConsole(ctx, s.store, svc, s.BaseURL,
+		api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
+			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler())
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("console: %w", err)
+	}
 	if err := hooks.start(ctx); err != nil {
 		ln.Close()
 		return fmt.Errorf("start webhook delivery: %w", err)
 	}
 	s.http = &http.Server{
-		Handler: api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
-			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler(),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      60 * time.Second,
 		IdleTimeout:       120 * time.Second,
 	}
+	s.http.RegisterOnShutdown(stopConsole)
 	background, stop := context.WithCancel(context.Background())
 	s.stop, s.done = stop, make(chan struct{})
 	go func() {

@@ -1,4 +1,4 @@
-package service
+package service_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/sandbox"
+	"github.com/portlight/portlight/service"
 	"github.com/portlight/portlight/store/sqlite"
 )
 
@@ -30,13 +31,13 @@ func TestExecutePassesTheDoor(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := New(st, reg, nil, nil, Config{}, func() time.Time { return now })
-	as := func(id string) *Caller {
+	svc := service.New(st, reg, nil, nil, service.Config{}, func() time.Time { return now })
+	as := func(id string) *service.Caller {
 		c, ok := reg.Company(ctx, id)
 		if !ok {
 			t.Fatalf("no sandbox company %s", id)
 		}
-		return &Caller{Company: c}
+		return &service.Caller{Company: c}
 	}
 	agent, terminal := as("NXT100000000001"), as("NXT200000000001")
 	const eq = "MSCU1234566"
@@ -45,8 +46,8 @@ func TestExecutePassesTheDoor(t *testing.T) {
 			Key:       release.Key{EquipmentNumber: eq, BillOfLadingNumbers: []string{"BL1"}, ReleaseIdentification: "R1"},
 			ReleaseTo: release.PartyRef{IdentificationType: "NxtEntityId", IdentificationCode: "NXT300000000001"}}
 	}
-	req := func(cmd release.Command) []Request {
-		return []Request{{PortLoCode: "beanr ", EquipmentNumber: eq, Command: cmd}}
+	req := func(cmd release.Command) []service.Request {
+		return []service.Request{{PortLoCode: "beanr ", EquipmentNumber: eq, Command: cmd}}
 	}
 	audit := func() int {
 		trail, err := st.AuditTrail(ctx, "", eq)
@@ -57,7 +58,7 @@ func TestExecutePassesTheDoor(t *testing.T) {
 	}
 
 	// A terminal may not release; nothing is stored.
-	if _, err := svc.Execute(ctx, terminal, req(release_(release.ActionRelease)), nil); CodeOf(err) != CodeUnauthorized {
+	if _, err := svc.Execute(ctx, terminal, req(release_(release.ActionRelease)), nil); service.CodeOf(err) != service.CodeUnauthorized {
 		t.Fatalf("a terminal's Release: %v", err)
 	}
 	if n := audit(); n != 0 {
@@ -84,20 +85,20 @@ func TestExecutePassesTheDoor(t *testing.T) {
 	if _, err := svc.Execute(ctx, agent, req(overwrite), nil); err != nil || overwrite.Terminal == nil {
 		t.Fatalf("the agent's customs overwrite: %v, terminal %v", err, overwrite.Terminal)
 	}
-	if _, err := svc.Execute(ctx, agent, req(&release.TerminalEvent{ActionType: release.TerminalDischarge, EquipmentNumber: eq, TerminalCode: "0100"}), nil); CodeOf(err) != CodeUnauthorized {
+	if _, err := svc.Execute(ctx, agent, req(&release.TerminalEvent{ActionType: release.TerminalDischarge, EquipmentNumber: eq, TerminalCode: "0100"}), nil); service.CodeOf(err) != service.CodeUnauthorized {
 		t.Fatalf("the agent's discharge: %v", err)
 	}
 	// An action nobody may send is a request to correct; the platform's Expire is nobody's.
-	if _, err := svc.Execute(ctx, agent, req(release_("Unload")), nil); CodeOf(err) != CodeInvalid {
+	if _, err := svc.Execute(ctx, agent, req(release_("Unload")), nil); service.CodeOf(err) != service.CodeInvalid {
 		t.Fatalf("an unknown action: %v", err)
 	}
-	if _, err := svc.Execute(ctx, agent, req(release.Expire{}), nil); CodeOf(err) != CodeInvalid {
+	if _, err := svc.Execute(ctx, agent, req(release.Expire{}), nil); service.CodeOf(err) != service.CodeInvalid {
 		t.Fatalf("Expire from a caller: %v", err)
 	}
 	// One refused item refuses the whole call.
 	mixed := append(req(release_(release.ActionBlock)), req(&release.TerminalEvent{ActionType: release.TerminalDischarge, EquipmentNumber: eq, TerminalCode: "0100"})...)
 	before := audit()
-	if _, err := svc.Execute(ctx, agent, mixed, nil); CodeOf(err) != CodeUnauthorized || audit() != before {
+	if _, err := svc.Execute(ctx, agent, mixed, nil); service.CodeOf(err) != service.CodeUnauthorized || audit() != before {
 		t.Fatalf("a call with one refused item: %v, %d commands stored", err, audit()-before)
 	}
 }

@@ -121,6 +121,9 @@ type Store interface {
 	// that q's ListIndex selects, oldest first (by creation time, then release id), from q.Offset
 	// on and at most q.Limit of them (0: all), and how many the whole selection holds.
 	RightsAssignedTo(ctx context.Context, q RightsQuery) (rights []*release.Right, total int, err error)
+	// StakeholderRights returns the releases q selects (store/console.go), newest or oldest first
+	// (by creation time, then release id), one page of them, and how many the whole selection holds.
+	StakeholderRights(ctx context.Context, q StakeholderQuery) (rights []*release.Right, total int, err error)
 	// Notifications returns the notifications matching q.
 	Notifications(ctx context.Context, q NotificationQuery) ([]StoredNotification, error)
 	// NotificationReceivers returns the companies notified under one publicReferenceId.

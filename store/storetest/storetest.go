@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ContainerKeepsDeletedRights", testDeletedRights},
 		{"RightsAssignedTo", testRightsAssignedTo},
 		{"RightsAssignedToPages", testRightsAssignedToPages},
+		{"StakeholderRights", testStakeholderRights},
 		{"NotificationsFilters", testNotificationFilters},
 		{"NotificationsPaging", testNotificationPaging},
 		{"NotificationsPagingBesideWriters", testPagingBesideWriters},
