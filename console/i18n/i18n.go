@@ -71,15 +71,6 @@ func (p *Printer) T(key string, args ...any) string {
 // Has reports whether key is in the catalogue.
 func Has(key string) bool { _, ok := catalogue[key]; return ok }
 
-// Keys returns every key of the catalogue.
-func Keys() []string {
-	out := make([]string, 0, len(catalogue))
-	for k := range catalogue {
-		out = append(out, k)
-	}
-	return out
-}
-
 // Missing returns the keys without a text in lang.
 func Missing(lang Lang) []string {
 	var out []string
