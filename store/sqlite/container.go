@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 	"slices"
 	"strings"
 	"time"
@@ -47,7 +48,7 @@ func loadContainer(ctx context.Context, st *sql.Stmt, port, equipment string, si
 			continue
 		}
 		r := new(release.Right)
-		if err := json.Unmarshal(row.doc, r); err != nil {
+		if err := gojson.Unmarshal(row.doc, r); err != nil {
 			return nil, fmt.Errorf("load container: decode right: %w", err)
 		}
 		c.Rights = append(c.Rights, r)

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"encoding/json"
 	"fmt"
+	gojson "github.com/goccy/go-json"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
@@ -104,7 +105,7 @@ func (r *encoded) add(it encodeItem) (err error) {
 }
 
 func (r *encoded) addRight(right *release.Right) error {
-	state, err := json.Marshal(right)
+	state, err := gojson.Marshal(right)
 	if err != nil {
 		return fmt.Errorf("encode right %s: %w", right.ReleaseID, err)
 	}
