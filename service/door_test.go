@@ -2,43 +2,18 @@ package service_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
-	"github.com/portlight/portlight/sandbox"
 	"github.com/portlight/portlight/service"
-	"github.com/portlight/portlight/store/sqlite"
 )
 
 // The door: every request of a call passes the senders table before anything is stored, and
 // what a command names is resolved from the registry whatever its type.
 func TestExecutePassesTheDoor(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "portlight.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	if _, err := sandbox.Seed(ctx, st, dir, "http://portlight.test", now); err != nil {
-		t.Fatal(err)
-	}
-	reg, err := identity.NewDirectory(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(st, reg, nil, nil, service.Config{}, func() time.Time { return now })
-	as := func(id string) *service.Caller {
-		c, ok := reg.Company(ctx, id)
-		if !ok {
-			t.Fatalf("no sandbox company %s", id)
-		}
-		return &service.Caller{Company: c}
-	}
+	svc, st, as := sandboxService(t, time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
 	agent, terminal := as("NXT100000000001"), as("NXT200000000001")
 	const eq = "MSCU1234566"
 	release_ := func(action string) *release.Ingestion {

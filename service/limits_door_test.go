@@ -2,42 +2,20 @@ package service_test
 
 import (
 	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
-	"github.com/portlight/portlight/sandbox"
 	"github.com/portlight/portlight/service"
-	"github.com/portlight/portlight/store/sqlite"
 )
 
 // A command over a maximum of release/limits.go is refused at the door, with its field, before
 // anything is stored, whatever front end built it; so is an over-long External-Reference-Id.
 func TestExecuteRefusesOversizeFields(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := sqlite.Open(ctx, filepath.Join(dir, "portlight.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	now := time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	if _, err := sandbox.Seed(ctx, st, dir, "http://portlight.test", now); err != nil {
-		t.Fatal(err)
-	}
-	reg, err := identity.NewDirectory(ctx, st)
-	if err != nil {
-		t.Fatal(err)
-	}
-	svc := service.New(st, reg, nil, nil, service.Config{}, func() time.Time { return now })
-	c, ok := reg.Company(ctx, "NXT100000000001")
-	if !ok {
-		t.Fatal("no sandbox agent")
-	}
-	agent := &service.Caller{Company: c}
+	svc, st, as := sandboxService(t, time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC))
+	agent := as("NXT100000000001")
 	const eq = "MSCU1234566"
 	rel := func() *release.Ingestion {
 		return &release.Ingestion{ActionType: release.ActionRelease, PortLoCode: "BEANR", TerminalCode: "0100",
@@ -53,7 +31,7 @@ func TestExecuteRefusesOversizeFields(t *testing.T) {
 	}
 	big := rel()
 	big.Key.ReleaseIdentification = strings.Repeat("R", 1_900_000)
-	_, err = svc.Execute(ctx, agent, []service.Request{{PortLoCode: "BEANR", EquipmentNumber: eq, Command: big}}, nil)
+	_, err := svc.Execute(ctx, agent, []service.Request{{PortLoCode: "BEANR", EquipmentNumber: eq, Command: big}}, nil)
 	if e, ok := err.(*service.Error); !ok || e.Code != service.CodeInvalid || len(e.Fields["releaseIdentification"]) != 1 {
 		t.Fatalf("a 1.9 MB releaseIdentification: %#v", err)
 	}

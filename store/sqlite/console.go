@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -121,20 +120,8 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: %w", err)
 	}
-	defer rows.Close()
-	var out []*release.Right
-	var state sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&state); err != nil {
-			return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: %w", err)
-		}
-		r := new(release.Right)
-		if err := json.Unmarshal(state, r); err != nil {
-			return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: decode right: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanRights(rows)
+	if err != nil {
 		return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: %w", err)
 	}
 	// The join gives the page's rows in no promised order.

@@ -137,24 +137,30 @@ func (s *Store) RightsAssignedTo(ctx context.Context, q store.RightsQuery) ([]*r
 	if err != nil {
 		return nil, 0, fmt.Errorf("store/sqlite: rights assigned: %w", err)
 	}
-	defer rows.Close()
-	var out []*release.Right
-	var state sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&state); err != nil {
-			return nil, 0, fmt.Errorf("store/sqlite: rights assigned: %w", err)
-		}
-		r := new(release.Right)
-		if err := json.Unmarshal(state, r); err != nil {
-			return nil, 0, fmt.Errorf("store/sqlite: rights assigned: decode right: %w", err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanRights(rows)
+	if err != nil {
 		return nil, 0, fmt.Errorf("store/sqlite: rights assigned: %w", err)
 	}
 	// The join gives the page's rows in no promised order (and from the end, backwards): put them
 	// in list order.
 	slices.SortFunc(out, byCreation)
 	return out, total, nil
+}
+
+// scanRights reads the rights of rows, one stored state (JSON) a row, and closes rows.
+func scanRights(rows *sql.Rows) ([]*release.Right, error) {
+	defer rows.Close()
+	var out []*release.Right
+	var state sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&state); err != nil {
+			return nil, err
+		}
+		r := new(release.Right)
+		if err := json.Unmarshal(state, r); err != nil {
+			return nil, fmt.Errorf("decode right: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }
