@@ -10,7 +10,7 @@ import (
 
 // The OpenAPI document (/openapi.json) is built from the route table: openapi_docs.go says what
 // each route does, openapi_schemas.go names the schemas, openapi_responses.go lists the error
-// answers. api/openapi_test.go validates and lints it; client/apiclient is generated from it.
+// answers. internal/openapicheck validates and lints it; client/apiclient is generated from it.
 
 var pathParam = regexp.MustCompile(`\{(\w+)\}`)
 

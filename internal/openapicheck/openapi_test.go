@@ -1,4 +1,4 @@
-package api
+package openapicheck_test
 
 import (
 	"encoding/json"
@@ -13,13 +13,15 @@ import (
 	"github.com/pb33f/libopenapi-validator/schema_validation"
 	v3 "github.com/pb33f/libopenapi/datamodel/high/v3"
 	"github.com/pb33f/libopenapi/orderedmap"
+
+	"github.com/portlight/portlight/api"
 )
 
 // TestOpenAPIIsValid holds /openapi.json against the OpenAPI 3.1 specification's own schema, with
 // libopenapi-validator, and checks that every $ref resolves when libopenapi builds the model; and
 // that the same check refuses the empty schema name the document once had.
 func TestOpenAPIIsValid(t *testing.T) {
-	raw := New(nil, Options{}).OpenAPI()
+	raw := api.New(nil, api.Options{}).OpenAPI()
 	for _, e := range validateDocument(t, raw) {
 		t.Error(e)
 	}
@@ -64,6 +66,7 @@ var reservedNames = []string{"Client", "NewClient", "NewClientWithResponses", "C
 var (
 	operationIDPattern = regexp.MustCompile(`^[a-z][A-Za-z0-9]*$`)
 	schemaNamePattern  = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+	pathParam          = regexp.MustCompile(`\{(\w+)\}`) // a path parameter, as api/openapi.go finds them
 )
 
 // lintOpenAPI checks what Redocly's recommended ruleset checks and an integrator's generator
@@ -250,7 +253,7 @@ func resolves(root any, ref string) bool {
 // TestOpenAPILintsClean runs lintOpenAPI on /openapi.json, and on documents with the faults it
 // must catch, so that a rule that stopped working would show.
 func TestOpenAPILintsClean(t *testing.T) {
-	raw := New(nil, Options{}).OpenAPI()
+	raw := api.New(nil, api.Options{}).OpenAPI()
 	for _, v := range lintOpenAPI(raw) {
 		t.Error(v)
 	}
@@ -282,7 +285,7 @@ func TestOpenAPILintsClean(t *testing.T) {
 // TestOpenAPIExamplesMatchTheirSchemas validates every example of a request or answer body against
 // its schema ("no-invalid-media-type-examples").
 func TestOpenAPIExamplesMatchTheirSchemas(t *testing.T) {
-	doc, err := libopenapi.NewDocument(New(nil, Options{}).OpenAPI())
+	doc, err := libopenapi.NewDocument(api.New(nil, api.Options{}).OpenAPI())
 	if err != nil {
 		t.Fatal(err)
 	}
