@@ -3,14 +3,11 @@ package sqlite
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
@@ -26,19 +23,7 @@ func containsFold(b []byte, s string) bool {
 // their hashes, the ids still resolve through the directory, and the clear id is nowhere in the file.
 func TestMigrationHashesIngestionIDs(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "portlight.db")
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 8); err != nil {
-		t.Fatalf("migrate to version 8: %v", err)
-	}
+	path, db := migratedTo(t, 8)
 	const clear = "5f0c6a6e-3b1d-4e55-9a1e-8c1f2f0b7a11"
 	if _, err := db.ExecContext(ctx, `INSERT INTO companies (nxt_entity_id, name, eori, tin, apcs, duns, scac, external_id,
     roles, addresses, ingestion_id, created_at) VALUES

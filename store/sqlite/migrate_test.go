@@ -23,19 +23,7 @@ import (
 // them all for due nor misses them.
 func TestMigrationFillsExpiresAt(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "portlight.db")
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 1); err != nil {
-		t.Fatalf("migrate to version 1: %v", err)
-	}
+	path, db := migratedTo(t, 1)
 
 	created := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 	at := func(t time.Time) *time.Time { return &t }
@@ -207,19 +195,7 @@ func TestContainerOrder(t *testing.T) {
 // from its records instead of being applied twice.
 func TestMigrationNumbersAuditRecords(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "portlight.db")
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 8); err != nil {
-		t.Fatalf("migrate to version 8: %v", err)
-	}
+	path, db := migratedTo(t, 8)
 	now := time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC)
 	eq := storetest.EquipmentNumber(1)
 	stored := storetest.CommandOp(storetest.Port, eq, storetest.ReleaseCommand(storetest.Port, eq, "R1", nil),
@@ -276,4 +252,24 @@ func TestMigrationNumbersAuditRecords(t *testing.T) {
 	if c, err := s.Container(ctx, storetest.Port, eq, now); err != nil || len(c.Rights) != 0 {
 		t.Errorf("the stored call was applied again: %+v (%v)", c, err)
 	}
+}
+
+// migratedTo is a new database file migrated up to version only, open by itself (not as a Store), for
+// a test to put rows of that version in before the Store's Open migrates the rest.
+func migratedTo(t *testing.T, version int64) (path string, db *sql.DB) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "portlight.db")
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(context.Background(), version); err != nil {
+		t.Fatalf("migrate to version %d: %v", version, err)
+	}
+	return path, db
 }

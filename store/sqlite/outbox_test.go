@@ -2,15 +2,10 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"io/fs"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/pressly/goose/v3"
 
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
@@ -61,19 +56,7 @@ func TestOutboxQueriesUseTheirIndexes(t *testing.T) {
 // new notifications land there through the trigger.
 func TestMigrationKeepsWaitingNotifications(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "portlight.db")
-	db, err := sql.Open("sqlite", dsn(path, true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := p.UpTo(ctx, 4); err != nil {
-		t.Fatalf("migrate to version 4: %v", err)
-	}
+	path, db := migratedTo(t, 4)
 	for i, dispatched := range []bool{true, false, true, false} {
 		if _, err := db.ExecContext(ctx, `INSERT INTO notifications (receiver_id, type, event, equipment_number, release_id,
     public_reference_id, stored_on, message, dispatched) VALUES ('NXT1', 'ReleaseLight', 'Test', 'EQ', 'r', ?, 1, x'7b7d', ?)`,
