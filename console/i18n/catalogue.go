@@ -78,7 +78,7 @@ var catalogue = map[string]map[Lang]string{
 	"hop.Revoked":               {English: "Revoked", Dutch: "Ingetrokken"},
 
 	// One container: history, update, pick-up, customs.
-	"history.changes":          {English: "(%d changes)", Dutch: "(%d wijzigingen)"},
+	"history.changes":          {English: "(changes: %d)", Dutch: "(wijzigingen: %d)"},
 	"history.of":               {English: "History of %s", Dutch: "Geschiedenis van %s"},
 	"history.from":             {English: "From", Dutch: "Van"},
 	"history.to":               {English: "To", Dutch: "Naar"},
@@ -88,7 +88,7 @@ var catalogue = map[string]map[Lang]string{
 	"custody.transferredAt":    {English: "Transferred", Dutch: "Overgedragen"},
 	"custody.answeredAt":       {English: "Answered", Dutch: "Beantwoord"},
 	"custody.released":         {English: "Released", Dutch: "Vrijgegeven"},
-	"custody.pickup":           {English: "Pick-up Right", Dutch: "Pick-up Right"},
+	"custody.pickup":           {English: "Pick-up Right assigned", Dutch: "Pick-up Right toegekend"},
 	"update.title":             {English: "Update the release", Dutch: "Vrijgave wijzigen"},
 	"update.submit":            {English: "Update", Dutch: "Wijzigen"},
 	"update.keyFixed":          {English: "These name the release and cannot be updated; every other field is overwritten.", Dutch: "Deze benoemen de vrijgave en kunnen niet gewijzigd worden; elk ander veld wordt overschreven."},
