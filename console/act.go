@@ -17,6 +17,10 @@ type actionResult struct {
 	Done    bool
 	Refused []string
 	Error   string
+	// Form is what was typed into the form named FormKey (containerPage.Forms), given back when
+	// the action was not done.
+	FormKey string
+	Form    map[string]string
 }
 
 // execute sends requests through service.Execute, exactly as the API does, and reads back what

@@ -24,6 +24,10 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/pickup-right", s(c.containerPickup))
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/terminal-event", s(c.containerTerminalEvent))
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/commercial-release", s(c.containerIngestion))
+	mux.HandleFunc("POST /console/containers/{port}/{eq}/update", s(c.containerUpdate))
+	mux.HandleFunc("GET /console/customs", s(c.customsLookup))
+	mux.HandleFunc("GET /console/customs/{port}/{eq}", s(c.customsView))
+	mux.HandleFunc("POST /console/customs/{port}/{eq}", s(c.customsStatus))
 	mux.HandleFunc("GET /console/gate", s(c.gateScreen))
 	mux.HandleFunc("GET /console/events", s(c.events))
 	return mux
