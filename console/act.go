@@ -39,13 +39,14 @@ func (c *Console) execute(r *http.Request, action string, reqs ...service.Reques
 	return actionResult{Action: action, Done: len(refused) == 0, Refused: refused}
 }
 
-// serviceMessage is the text of a service error as the API would word it; an internal error's
-// details stay in the log.
+// serviceMessage is the text of a service error as the API words it (service.As: without the
+// causes wrapped in it); an internal error's details stay in the log.
 func serviceMessage(err error) string {
-	if service.CodeOf(err) == service.CodeInternal {
+	e := service.As(err)
+	if e.Code == service.CodeInternal {
 		return "internal error"
 	}
-	return err.Error()
+	return e.Message
 }
 
 // companies are the registry's companies, by name, for the party pickers (none when the registry

@@ -66,7 +66,7 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := service.New(st, dir, tokens, nil, service.Config{}, time.Now)
+	svc := service.New(st, dir, tokens, channelManager(st), service.Config{}, time.Now)
 	if err := sandbox.SeedContainers(ctx, svc, creds); err != nil {
 		t.Fatal(err)
 	}

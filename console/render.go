@@ -70,6 +70,8 @@ func loadPages(a *assets) (map[string]*page, error) {
 		},
 		"lightsArgs": func(l *i18n.Printer, lights release.Lights) lightsArg { return lightsArg{L: l, Lights: lights} },
 		"sub":        func(a, b int) int { return a - b },
+		// withL hands a common template a value with the printer (channel.html's templates).
+		"withL": func(l *i18n.Printer, v any) labelled { return labelled{L: l, V: v} },
 	}
 	common, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/common/*.html")
 	if err != nil {
@@ -108,6 +110,12 @@ type resultArg struct {
 type actionArg struct {
 	V view
 	R *release.Right
+}
+
+// labelled is a value and the printer its template words it with.
+type labelled struct {
+	L *i18n.Printer
+	V any
 }
 
 type lightsArg struct {
@@ -174,23 +182,28 @@ func (c *Console) render(w http.ResponseWriter, status int, name, fragment strin
 // fail shows an error of the service on the error page, its message as the service words it
 // (an internal error's details are logged, never shown).
 func (c *Console) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, msg := http.StatusInternalServerError, ""
-	switch service.CodeOf(err) {
-	case service.CodeNotFound:
-		status = http.StatusNotFound
-	case service.CodeForbidden:
-		status = http.StatusForbidden
-	case service.CodeUnauthorized:
-		status = http.StatusForbidden
-	case service.CodeInvalid, service.CodeMethodNotAllowed:
-		status = http.StatusBadRequest
-	case service.CodeTooManyRequests:
-		status = http.StatusTooManyRequests
-	default:
+	status, msg := statusOf(err), ""
+	if status == http.StatusInternalServerError {
 		slog.Error("console", "path", r.URL.Path, "err", err)
-	}
-	if status != http.StatusInternalServerError {
-		msg = err.Error()
+	} else {
+		msg = serviceMessage(err)
 	}
 	c.render(w, status, "error", "", c.view(r, "error.title", "", msg))
+}
+
+// statusOf is the HTTP status of a page that shows a service error.
+func statusOf(err error) int {
+	switch service.CodeOf(err) {
+	case service.CodeNotFound:
+		return http.StatusNotFound
+	case service.CodeForbidden, service.CodeUnauthorized:
+		return http.StatusForbidden
+	case service.CodeInvalid, service.CodeMethodNotAllowed:
+		return http.StatusBadRequest
+	case service.CodeConflict:
+		return http.StatusConflict
+	case service.CodeTooManyRequests:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
 }

@@ -30,6 +30,17 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/customs/{port}/{eq}", s(c.customsStatus))
 	mux.HandleFunc("GET /console/gate", s(c.gateScreen))
 	mux.HandleFunc("GET /console/events", s(c.events))
+
+	mux.HandleFunc("GET /console/channels", s(c.channelList))
+	mux.HandleFunc("GET /console/channels/new", s(c.channelNew))
+	mux.HandleFunc("POST /console/channels", s(c.channelCreate))
+	mux.HandleFunc("GET /console/channels/{id}", s(c.channelView))
+	mux.HandleFunc("GET /console/channels/{id}/edit", s(c.channelEdit))
+	mux.HandleFunc("POST /console/channels/{id}", s(c.channelUpdate))
+	mux.HandleFunc("GET /console/channels/{id}/delete", s(c.channelDeleteConfirm))
+	mux.HandleFunc("POST /console/channels/{id}/delete", s(c.channelDelete))
+	mux.HandleFunc("POST /console/channels/{id}/rotate-secret", s(c.channelRotate))
+	mux.HandleFunc("POST /console/channels/{id}/deliveries/{delivery}/replay", s(c.channelReplay))
 	return mux
 }
 

@@ -26,15 +26,11 @@ func (s *Service) channelManager(c *Caller) (*delivery.Manager, error) {
 }
 
 // channelError says what the channel manager's errors (fault's, like every error) mean for the
-// caller: which channel was not found, which delivery may not be replayed.
+// caller: which channel was not found. Other errors (a conflict: the channel limit, a second
+// channel to the same place) keep their own words.
 func channelError(err error, channelID string) error {
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, store.ErrNotFound):
+	if errors.Is(err, store.ErrNotFound) {
 		return Errorf(CodeNotFound, "No notification channel %s.", channelID)
-	case errors.Is(err, store.ErrConflict):
-		return &Error{Code: CodeConflict, Message: "Only a dead delivery can be replayed.", Err: err}
 	}
 	return err
 }
@@ -117,8 +113,13 @@ func (s *Service) ReplayDelivery(ctx context.Context, c *Caller, channelID, deli
 		return store.Delivery{}, err
 	}
 	d, err := m.Replay(ctx, c.Company.NxtEntityID, channelID, deliveryID)
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return store.Delivery{}, Errorf(CodeNotFound, "No delivery %s on notification channel %s.", deliveryID, channelID)
+	case errors.Is(err, store.ErrConflict):
+		// Every conflict matches store.ErrConflict (fault's codes): this one is the store's
+		// "not dead", the one conflict a replay has.
+		return store.Delivery{}, &Error{Code: CodeConflict, Message: "Only a dead delivery can be replayed.", Err: err}
 	}
-	return d, channelError(err, channelID)
+	return d, err
 }

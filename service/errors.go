@@ -36,3 +36,7 @@ func Internal(err error) *Error { return fault.Internal(err) }
 
 // CodeOf returns the code of err (fault.CodeOf).
 func CodeOf(err error) Code { return fault.CodeOf(err) }
+
+// As returns the Error err carries, as the API answers it: its code, its message without the
+// causes wrapped in it, and the fields it names (fault.As).
+func As(err error) *Error { return fault.As(err) }
