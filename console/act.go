@@ -54,6 +54,19 @@ func (c *Console) companies(r *http.Request) []identity.Company {
 	return cos
 }
 
+// transferParties are the companies of the registry a right can be transferred to by the caller:
+// Release Parties and Transport Operators other than itself.
+func (c *Console) transferParties(r *http.Request) []identity.Company {
+	me := callerOf(r).Company.NxtEntityID
+	var out []identity.Company
+	for _, co := range c.companies(r) {
+		if co.NxtEntityID != me && (co.HasRole(release.RoleReleaseParty) || co.HasRole(release.RoleTransportOperator)) {
+			out = append(out, co)
+		}
+	}
+	return out
+}
+
 // byNxtEntityID names a company in a command as the API's callers do, by its NxtEntityId.
 func byNxtEntityID(id string) release.PartyRef {
 	return release.PartyRef{IdentificationType: string(release.IDNxtEntityID), IdentificationCode: id}

@@ -16,6 +16,7 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/lang", c.setLang)
 
 	mux.HandleFunc("GET /console/containers", s(c.containerList))
+	mux.HandleFunc("POST /console/containers/bulk", s(c.containerBulk))
 	mux.HandleFunc("GET /console/containers/{port}/{eq}", s(c.containerView))
 	mux.HandleFunc("GET /console/release", s(c.releaseForm))
 	mux.HandleFunc("POST /console/release", s(c.releaseSubmit))

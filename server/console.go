@@ -17,15 +17,19 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// withConsole serves the web console at /console/ beside the API, its operator pages over adm
-// with operatorToken (off when ""); stop ends its live streams (for http.Server.RegisterOnShutdown).
-func withConsole(ctx context.Context, st store.Store, svc *service.Service, adm *admin.Admin, operatorToken, baseURL string, api http.Handler) (handler http.Handler, stop func(), err error) {
+// withConsole serves the web console of port (--console-port) at /console/ beside the API, its
+// operator pages over adm with operatorToken (off when ""); stop ends its live streams (for
+// http.Server.RegisterOnShutdown).
+func withConsole(ctx context.Context, st store.Store, svc *service.Service, adm *admin.Admin, operatorToken, baseURL, port string, api http.Handler) (handler http.Handler, stop func(), err error) {
 	key, err := consoleSessionKey(ctx, st)
 	if err != nil {
 		return nil, nil, err
 	}
+	if port == "" { // a Config built by hand rather than Load: the option's default
+		port = sandbox.PortLoCode
+	}
 	con, err := console.New(svc, console.Options{SessionKey: key, Secure: strings.HasPrefix(baseURL, "https://"),
-		PortLoCode: sandbox.PortLoCode, Admin: adm, OperatorToken: operatorToken}, time.Now)
+		PortLoCode: port, Admin: adm, OperatorToken: operatorToken}, time.Now)
 	if err != nil {
 		return nil, nil, err
 	}

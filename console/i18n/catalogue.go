@@ -123,6 +123,19 @@ var catalogue = map[string]map[Lang]string{
 	"list.allGreen":      {English: "all lights green", Dutch: "alle lights groen"},
 	"col.status":         {English: "Status", Dutch: "Status"},
 
+	// My containers: bulk.
+	"bulk.title":      {English: "Act on the rows ticked", Dutch: "Handelen op de aangevinkte rijen"},
+	"bulk.select":     {English: "Select %s", Dutch: "%s selecteren"},
+	"bulk.selectCol":  {English: "Select", Dutch: "Selecteren"},
+	"bulk.selectAll":  {English: "Tick every row waiting for me", Dutch: "Alle rijen aanvinken die op mij wachten"},
+	"bulk.accept":     {English: "Accept the rows ticked", Dutch: "Aangevinkte rijen accepteren"},
+	"bulk.transferTo": {English: "Transfer the rows ticked to", Dutch: "Aangevinkte rijen overdragen aan"},
+	"bulk.transfer":   {English: "Transfer the rows ticked", Dutch: "Aangevinkte rijen overdragen"},
+	"bulk.results":    {English: "What became of the rows ticked", Dutch: "Wat er met de aangevinkte rijen gebeurde"},
+	"bulk.count":      {English: "Tick from 1 to %d rows first.", Dutch: "Vink eerst 1 tot %d rijen aan."},
+	"bulk.summary":    {English: "%d done, %d not done.", Dutch: "%d gedaan, %d niet gedaan."},
+	"bulk.notDone":    {English: "Not done", Dutch: "Niet gedaan"},
+
 	// One container.
 	"container.title":           {English: "Container", Dutch: "Container"},
 	"container.heading":         {English: "Container %s in %s", Dutch: "Container %s in %s"},
