@@ -126,7 +126,7 @@ var options = []option{
 			c.RateLimit = n
 			return nil
 		}, get: func(c *Config) string { return strconv.Itoa(c.RateLimit) }},
-	{name: "admin-token", def: "", secret: true, usage: "bearer token of the operator's admin API (/admin/v1); empty: admin API off. Prefer PORTLIGHT_ADMIN_TOKEN_FILE",
+	{name: "admin-token", def: "", secret: true, usage: "the operator's token: bearer token of the admin API (/admin/v1) and sign-in of the console's operator pages; empty: both off (a sandbox makes one, in sandbox-credentials.json). Prefer PORTLIGHT_ADMIN_TOKEN_FILE",
 		set: func(c *Config, v string) error {
 			if v != "" && len(v) < 24 {
 				return errors.New("admin-token: use at least 24 characters")

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/service"
 )
 
@@ -31,6 +32,11 @@ type Options struct {
 	IdleTimeout, MaxAge time.Duration
 	// LivePoll is how often a live stream looks for new notifications of its company.
 	LivePoll time.Duration
+	// OperatorToken and Admin open the operator pages (/console/operator/, operator.go): the
+	// port's operator signs in with the admin API's token and works the registry through the
+	// same Admin. Without a token those pages answer 404.
+	OperatorToken string
+	Admin         *admin.Admin
 }
 
 // Defaults for Options left zero.
@@ -47,7 +53,10 @@ type Console struct {
 	assets   *assets
 	pages    map[string]*page
 	sessions *sessions
-	now      func() time.Time
+	// operatorTag marks an operator session; it is derived from the operator's token, so a new
+	// token ends the sessions of the old one. Empty: the operator pages are off.
+	operatorTag string
+	now         func() time.Time
 	// stopping is closed by Stop: live streams end, so that a graceful shutdown is not held up
 	// by pages left open.
 	stopping chan struct{}
@@ -79,6 +88,9 @@ func New(svc *service.Service, opts Options, now func() time.Time) (*Console, er
 	}
 	c := &Console{svc: svc, opts: opts, assets: a, now: now, stopping: make(chan struct{}),
 		sessions: &sessions{key: opts.SessionKey, secure: opts.Secure, idle: opts.IdleTimeout, maxAge: opts.MaxAge}}
+	if opts.OperatorToken != "" && opts.Admin != nil {
+		c.operatorTag = operatorTag(opts.SessionKey, opts.OperatorToken)
+	}
 	if c.pages, err = loadPages(a); err != nil {
 		return nil, fmt.Errorf("console: templates: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -38,9 +39,12 @@ type fixture struct {
 	st    *sqlite.Store
 	dir   *identity.Directory
 	clock *clock
+	svc   *service.Service
+	opts  Options
 }
 
-func newFixture(t *testing.T, secure bool) *fixture {
+// newFixture makes the fixture; configure, when given, sets more of the console's options.
+func newFixture(t *testing.T, secure bool, configure ...func(o *Options, st *sqlite.Store, dir *identity.Directory)) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	dataDir := t.TempDir()
@@ -71,13 +75,17 @@ func newFixture(t *testing.T, secure bool) *fixture {
 		t.Fatal(err)
 	}
 	clk := &clock{t: now}
-	c, err := New(svc, Options{SessionKey: []byte(strings.Repeat("k", 32)), Secure: secure, PortLoCode: sandbox.PortLoCode}, clk.now)
+	opts := Options{SessionKey: []byte(strings.Repeat("k", 32)), Secure: secure, PortLoCode: sandbox.PortLoCode}
+	for _, f := range configure {
+		f(&opts, st, dir)
+	}
+	c, err := New(svc, opts, clk.now)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, creds: creds, st: st, dir: dir, clock: clk}
+	return &fixture{srv: srv, creds: creds, st: st, dir: dir, clock: clk, svc: svc, opts: opts}
 }
 
 // browser is an HTTP client with a cookie jar that does not follow redirects.
@@ -262,7 +270,7 @@ func TestAssetsCachedForeverAndSmall(t *testing.T) {
 func TestCatalogueComplete(t *testing.T) {
 	used := map[string]bool{}
 	keyRe := regexp.MustCompile(`\.T "([a-zA-Z.]+)"`)
-	goRe := regexp.MustCompile(`"((?:signin|list|container|gate|release|error)\.[a-zA-Z]+)"`)
+	goRe := regexp.MustCompile(`"((?:signin|list|container|gate|release|error|operator)\.[a-zA-Z.]+)"`)
 	for _, dir := range []string{"templates/common", "templates/views"} {
 		entries, err := templateFS.ReadDir(dir)
 		if err != nil {
@@ -275,7 +283,12 @@ func TestCatalogueComplete(t *testing.T) {
 			}
 		}
 	}
-	for _, file := range []string{"signin.go", "container_list.go", "container_view.go", "container_release.go", "gate_screen.go", "render.go"} {
+	operatorFiles, err := filepath.Glob("operator*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	operatorFiles = slices.DeleteFunc(operatorFiles, func(f string) bool { return strings.HasSuffix(f, "_test.go") })
+	for _, file := range append([]string{"signin.go", "container_list.go", "container_view.go", "container_release.go", "gate_screen.go", "render.go"}, operatorFiles...) {
 		b, err := readSource(file)
 		if err != nil {
 			t.Fatal(err)
@@ -305,6 +318,9 @@ func TestCatalogueComplete(t *testing.T) {
 	}
 	for _, a := range agentActions {
 		used["agent."+a], used["actionName."+a] = true, true
+	}
+	for _, r := range operatorRoles {
+		used["operator.role."+string(r)] = true
 	}
 	for _, h := range []string{release.HopPending, release.HopAccepted, release.HopDeclined, release.HopRevoked} {
 		used["hop."+h] = true

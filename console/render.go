@@ -136,6 +136,8 @@ type view struct {
 	// Live is the address of the page's live stream (pages with live updates only).
 	Live string
 	Data any
+	// Operator: the page is the port operator's (operator.go), who has no company.
+	Operator bool
 }
 
 // Company is the signed-in company's name, for the header.

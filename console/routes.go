@@ -3,8 +3,8 @@ package console
 import "net/http"
 
 // routes is the console's one route table. Every page but sign-in, the language switch and the
-// static files needs a live session (requireSession); every POST passes the cross-origin
-// protection in Handler.
+// static files needs a live session (requireSession), the operator's pages the operator's
+// (requireOperator); every POST passes the cross-origin protection in Handler.
 func (c *Console) routes() http.Handler {
 	mux := http.NewServeMux()
 	s := c.requireSession
@@ -41,6 +41,25 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/channels/{id}/delete", s(c.channelDelete))
 	mux.HandleFunc("POST /console/channels/{id}/rotate-secret", s(c.channelRotate))
 	mux.HandleFunc("POST /console/channels/{id}/deliveries/{delivery}/replay", s(c.channelReplay))
+
+	// The port operator's pages (operator.go): 404 without an operator token.
+	op := c.requireOperator
+	mux.HandleFunc("GET /console/operator/signin", c.operatorOn(c.operatorSignInPage))
+	mux.HandleFunc("POST /console/operator/signin", c.operatorOn(c.operatorSignIn))
+	mux.HandleFunc("GET /console/operator/{$}", op(c.operatorHome))
+	mux.HandleFunc("GET /console/operator/companies", op(c.operatorCompanies))
+	mux.HandleFunc("POST /console/operator/companies", op(c.operatorCompanySave))
+	mux.HandleFunc("POST /console/operator/companies/{id}/ingestion-id", op(c.operatorIngestionRotate))
+	mux.HandleFunc("GET /console/operator/companies/{id}", op(c.operatorCompany))
+	mux.HandleFunc("POST /console/operator/companies/{id}/users", op(c.operatorUserCreate))
+	mux.HandleFunc("POST /console/operator/companies/{id}/users/revoke", op(c.operatorUserRevoke))
+	mux.HandleFunc("POST /console/operator/companies/{id}/clients", op(c.operatorClientCreate))
+	mux.HandleFunc("POST /console/operator/companies/{id}/clients/revoke", op(c.operatorClientRevoke))
+	mux.HandleFunc("POST /console/operator/companies/{id}/subscription-keys", op(c.operatorKeyCreate))
+	mux.HandleFunc("POST /console/operator/companies/{id}/subscription-keys/revoke", op(c.operatorKeyRevoke))
+	mux.HandleFunc("GET /console/operator/terminals", op(c.operatorTerminals))
+	mux.HandleFunc("POST /console/operator/terminals", op(c.operatorTerminalSave))
+	mux.HandleFunc("POST /console/operator/terminals/delete", op(c.operatorTerminalDelete))
 	return mux
 }
 

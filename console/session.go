@@ -25,6 +25,9 @@ type session struct {
 	CompanyID string `json:"c"`
 	SignedIn  int64  `json:"i"` // unix seconds: the absolute expiry counts from here
 	LastSeen  int64  `json:"s"` // unix seconds: the idle expiry counts from here
+	// Operator marks the port operator's session (no user, no company): the tag of the
+	// operator's token it was opened with (operator.go).
+	Operator string `json:"o,omitempty"`
 }
 
 type sessions struct {
@@ -85,6 +88,16 @@ func (s *sessions) write(w http.ResponseWriter, ss session) {
 		SameSite: http.SameSiteLaxMode, Expires: time.Unix(ss.SignedIn, 0).Add(s.maxAge)})
 }
 
+// renew writes ss again with its idle expiry counted from now, when it was last renewed more than
+// a minute ago, so that an active user is not signed out by the idle expiry.
+func (s *sessions) renew(w http.ResponseWriter, ss session, now time.Time) session {
+	if now.Unix()-ss.LastSeen > 60 {
+		ss.LastSeen = now.Unix()
+		s.write(w, ss)
+	}
+	return ss
+}
+
 // clear removes the cookie (sign-out).
 func (s *sessions) clear(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: s.name(), Value: "", Path: "/", HttpOnly: true, Secure: s.secure,
@@ -120,12 +133,16 @@ func callerOf(r *http.Request) *service.Caller {
 
 // requireSession lets a request through only with a live session of an active user, whose
 // caller it puts in the request's context; others go to the sign-in page (htmx requests are told
-// to go there with HX-Redirect, a live stream is refused). A session used again more than a minute
-// after its last renewal is renewed, so that an active user is not signed out by the idle expiry.
+// to go there with HX-Redirect, a live stream is refused); the operator's session goes to the
+// operator pages. The session is renewed as it is used (sessions.renew).
 func (c *Console) requireSession(next http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		now := c.now()
 		ss, ok := c.sessions.read(r, now)
+		if ok && ss.Operator != "" {
+			http.Redirect(w, r, "/console/operator/", http.StatusSeeOther)
+			return
+		}
 		var caller *service.Caller
 		if ok {
 			var err error
@@ -146,10 +163,7 @@ func (c *Console) requireSession(next http.HandlerFunc) http.HandlerFunc {
 			}
 			return
 		}
-		if now.Unix()-ss.LastSeen > 60 {
-			ss.LastSeen = now.Unix()
-			c.sessions.write(w, ss)
-		}
+		ss = c.sessions.renew(w, ss, now)
 		ctx := context.WithValue(context.WithValue(r.Context(), callerKey{}, caller), sessionKey{}, ss)
 		next(w, r.WithContext(ctx))
 	}

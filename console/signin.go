@@ -40,8 +40,12 @@ func (c *Console) signIn(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/console/containers", http.StatusSeeOther)
 }
 
-// signOut handles POST /console/signout.
+// signOut handles POST /console/signout; the operator goes back to the operator's sign-in.
 func (c *Console) signOut(w http.ResponseWriter, r *http.Request) {
+	to := "/console/signin"
+	if ss, ok := c.sessions.read(r, c.now()); ok && ss.Operator != "" {
+		to = "/console/operator/signin"
+	}
 	c.sessions.clear(w)
-	http.Redirect(w, r, "/console/signin", http.StatusSeeOther)
+	http.Redirect(w, r, to, http.StatusSeeOther)
 }

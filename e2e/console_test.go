@@ -86,15 +86,28 @@ func signIn(t *testing.T, b context.Context, n *node, id string) *consoleUser {
 	if party.Username == "" || party.Password == "" {
 		t.Fatalf("sandbox party %s has no console user in %s", id, sandbox.CredentialsFile)
 	}
-	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	u := &consoleUser{t: t, name: party.Username, ctx: ctx, base: n.creds.BaseURL}
-	firstRun(t, ctx)
+	return signInAs(t, b, n, party.Username, party.Password)
+}
+
+// signInAs opens a new browser context and signs in as username with password.
+func signInAs(t *testing.T, b context.Context, n *node, username, password string) *consoleUser {
+	t.Helper()
+	u := newConsoleUser(t, b, n, username)
 	u.open(u.base+"/console/signin", `document.getElementById("username")`)
-	u.do(chromedp.SendKeys(chromedp.ID("username"), party.Username),
-		chromedp.SendKeys(chromedp.ID("password"), party.Password),
+	u.do(chromedp.SendKeys(chromedp.ID("username"), username),
+		chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS(`form[action="/console/signin"] button`)))
 	u.until("signed in", `location.pathname === "/console/containers" && !!document.getElementById("list")`, 20*time.Second)
+	return u
+}
+
+// newConsoleUser opens a browser context of its own (its own cookies) for a person named name.
+func newConsoleUser(t *testing.T, b context.Context, n *node, name string) *consoleUser {
+	t.Helper()
+	ctx, cancel := chromedp.NewContext(b, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	u := &consoleUser{t: t, name: name, ctx: ctx, base: n.creds.BaseURL}
+	firstRun(t, ctx)
 	return u
 }
 

@@ -35,6 +35,9 @@ type Credentials struct {
 	PortLoCode string  `json:"portLoCode"`
 	TokenURL   string  `json:"tokenUrl"`
 	Parties    []Party `json:"parties"`
+	// OperatorToken is the port operator's token (the admin API's bearer token, the console's
+	// operator sign-in) the sandbox made, when none was configured (--admin-token).
+	OperatorToken string `json:"operatorToken,omitempty"`
 }
 
 // Party is one demo company and how to call as it.
@@ -87,15 +90,19 @@ func demoCompanies() []demo {
 	}
 }
 
-// Seed makes sure every demo company, its terminals and a client and subscription key for it exist.
-// Credentials of an earlier run (read from dataDir) are kept when they still work, so that an
-// integrator's saved settings survive a restart; otherwise fresh ones are made. Secrets are stored
-// hashed: the file is the only place they are in clear.
+// Seed makes sure every demo company, its terminals and a client and subscription key for it exist,
+// and gives the port an operator token. Credentials of an earlier run (read from dataDir) are kept
+// when they still work, so that an integrator's saved settings survive a restart; otherwise fresh
+// ones are made. Secrets are stored hashed (the operator token is not stored at all): the file is
+// the only place they are in clear.
 func Seed(ctx context.Context, reg store.Registry, dataDir, baseURL string, now time.Time) (*Credentials, error) {
-	previous := map[string]Party{}
+	previous, operatorToken := map[string]Party{}, identity.NewSecret()
 	if old, err := Read(dataDir); err == nil {
 		for _, p := range old.Parties {
 			previous[p.NxtEntityID] = p
+		}
+		if len(old.OperatorToken) >= 24 { // --admin-token's minimum
+			operatorToken = old.OperatorToken
 		}
 	}
 	existing, err := reg.Companies(ctx)
@@ -106,7 +113,7 @@ func Seed(ctx context.Context, reg store.Registry, dataDir, baseURL string, now 
 	for _, c := range existing {
 		ingestion[c.NxtEntityID] = c.IngestionID
 	}
-	creds := &Credentials{BaseURL: baseURL, PortLoCode: PortLoCode, TokenURL: baseURL + "/connect/token"}
+	creds := &Credentials{BaseURL: baseURL, PortLoCode: PortLoCode, TokenURL: baseURL + "/connect/token", OperatorToken: operatorToken}
 	for _, d := range demoCompanies() {
 		c := d.company
 		// The store keeps ingestion ids hashed: the previous file's id is kept while it matches.
@@ -241,6 +248,11 @@ func Read(dataDir string) (*Credentials, error) {
 func Print(w io.Writer, c *Credentials, path string) {
 	fmt.Fprintf(w, "\nPortlight sandbox for port %s at %s (token URL %s)\n", c.PortLoCode, c.BaseURL, c.TokenURL)
 	fmt.Fprintf(w, "Web console: %s/console/ (sign in as any user below)\n", c.BaseURL)
+	if c.OperatorToken != "" {
+		fmt.Fprintf(w, "Operator pages: %s/console/operator/signin (operator token %s, also the admin API's)\n", c.BaseURL, c.OperatorToken)
+	} else {
+		fmt.Fprintf(w, "Operator pages: %s/console/operator/signin (with the --admin-token given)\n", c.BaseURL)
+	}
 	fmt.Fprintf(w, "Credentials written to %s\n\n", path)
 	tw := tabwriter.NewWriter(w, 0, 2, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tNXTENTITYID\tROLES\tCONSOLE USER\tPASSWORD\tCLIENT ID\tCLIENT SECRET\tSUBSCRIPTION KEY\tINGESTION ID\tTERMINALS")

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/console"
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/sandbox"
@@ -16,9 +17,10 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// withConsole serves the web console of port (--console-port) at /console/ beside the API; stop
-// ends its live streams (for http.Server.RegisterOnShutdown).
-func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL, port string, api http.Handler) (handler http.Handler, stop func(), err error) {
+// withConsole serves the web console of port (--console-port) at /console/ beside the API, its
+// operator pages over adm with operatorToken (off when ""); stop ends its live streams (for
+// http.Server.RegisterOnShutdown).
+func withConsole(ctx context.Context, st store.Store, svc *service.Service, adm *admin.Admin, operatorToken, baseURL, port string, api http.Handler) (handler http.Handler, stop func(), err error) {
 	key, err := consoleSessionKey(ctx, st)
 	if err != nil {
 		return nil, nil, err
@@ -27,7 +29,7 @@ func withConsole(ctx context.Context, st store.Store, svc *service.Service, base
 		port = sandbox.PortLoCode
 	}
 	con, err := console.New(svc, console.Options{SessionKey: key, Secure: strings.HasPrefix(baseURL, "https://"),
-		PortLoCode: port}, time.Now)
+		PortLoCode: port, Admin: adm, OperatorToken: operatorToken}, time.Now)
 	if err != nil {
 		return nil, nil, err
 	}

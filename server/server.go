@@ -78,12 +78,20 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	}
 	now := time.Now().UTC()
 	var creds *sandbox.Credentials
+	// The operator's token opens the admin API and the console's operator pages; a sandbox has
+	// one of its own unless one is configured.
+	operatorToken := s.cfg.AdminToken
 	if s.cfg.Sandbox {
 		var err error
 		creds, err = sandbox.Seed(ctx, s.store, s.cfg.DataDir, s.BaseURL, now)
 		if err != nil {
 			ln.Close()
 			return fmt.Errorf("seed sandbox: %w", err)
+		}
+		if operatorToken == "" {
+			operatorToken = creds.OperatorToken
+		} else {
+			creds.OperatorToken = "" // a configured secret is not written out
 		}
 		if err := sandbox.Write(s.cfg.DataDir, creds); err != nil {
 			ln.Close()
@@ -123,8 +131,8 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 			return fmt.Errorf("seed sandbox containers: %w", err)
 		}
 	}
-	handler, stopConsole, err := withConsole(ctx, s.store, svc, s.BaseURL, s.cfg.ConsolePort,
-		api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
+	handler, stopConsole, err := withConsole(ctx, s.store, svc, adm, operatorToken, s.BaseURL, s.cfg.ConsolePort,
+		api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: operatorToken,
 			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler())
 	if err != nil {
 		ln.Close()
