@@ -127,6 +127,30 @@ func (f *fixture) get(t *testing.T, b *http.Client, path string) (int, string) {
 	return resp.StatusCode, resp.Header.Get("Location")
 }
 
+// page returns the status and body of GET path.
+func (f *fixture) page(t *testing.T, b *http.Client, path string) (int, string) {
+	t.Helper()
+	resp, err := b.Get(f.srv.URL + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, string(body)
+}
+
+// post sends a form and returns the status, where it redirects to and the body.
+func (f *fixture) post(t *testing.T, b *http.Client, path string, form url.Values) (int, string, string) {
+	t.Helper()
+	resp, err := b.PostForm(f.srv.URL+path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location"), string(body)
+}
+
 func TestSignInSessionCookie(t *testing.T) {
 	f := newFixture(t, false)
 	b := f.browser(t)

@@ -2,7 +2,6 @@ package console
 
 import (
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -30,37 +29,6 @@ func demoContainer(t *testing.T, stage string) string {
 	return fmt.Sprintf("/console/containers/BEANR/%s%d", base, digit)
 }
 
-// page returns the status and body of GET path.
-func (f *fixture) page(t *testing.T, b *http.Client, path string) (int, string) {
-	t.Helper()
-	resp, err := b.Get(f.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, string(body)
-}
-
-// post sends a form and returns the status, where it redirects to and the body.
-func (f *fixture) post(t *testing.T, b *http.Client, path string, form url.Values) (int, string, string) {
-	t.Helper()
-	resp, err := b.PostForm(f.srv.URL+path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("Location"), string(body)
-}
-
-// as signs a sandbox user in.
-func (f *fixture) as(t *testing.T, username string) *http.Client {
-	b := f.browser(t)
-	f.signIn(t, b, username, f.password(t, username))
-	return b
-}
-
 var releaseIDRe = regexp.MustCompile(`name="releaseId" value="([^"]+)"`)
 
 // releaseIDOn is the release id the forms of a container page carry.
@@ -77,7 +45,7 @@ func releaseIDOn(t *testing.T, body string) string {
 // the chain of custody with its times, past holders included.
 func TestLightHistoryAndCustody(t *testing.T) {
 	f := newFixture(t, false)
-	status, body := f.page(t, f.as(t, "haulier1"), demoContainer(t, "pick-up assigned"))
+	status, body := f.page(t, f.user(t, "haulier1"), demoContainer(t, "pick-up assigned"))
 	if status != http.StatusOK {
 		t.Fatalf("page: %d", status)
 	}
@@ -106,7 +74,7 @@ func TestLightHistoryAndCustody(t *testing.T) {
 // text is shown and what was typed is kept.
 func TestAgentUpdate(t *testing.T) {
 	f := newFixture(t, false)
-	b := f.as(t, "agent1")
+	b := f.user(t, "agent1")
 	page := demoContainer(t, "released")
 	_, body := f.page(t, b, page)
 	id := releaseIDOn(t, body)
@@ -145,7 +113,7 @@ func TestAgentUpdate(t *testing.T) {
 // Once the Pick-up Right is assigned no transfer is offered (the core refuses it).
 func TestPickupByBarge(t *testing.T) {
 	f := newFixture(t, false)
-	b := f.as(t, "haulier1")
+	b := f.user(t, "haulier1")
 	page := demoContainer(t, "pick-up assigned")
 	_, body := f.page(t, b, page)
 	id := releaseIDOn(t, body)
@@ -189,7 +157,7 @@ func TestPickupByBarge(t *testing.T) {
 // company gets nothing of the container nor may it send a status.
 func TestCustomsPage(t *testing.T) {
 	f := newFixture(t, false)
-	b := f.as(t, "customs")
+	b := f.user(t, "customs")
 	eqPage := demoContainer(t, "accepted")
 	eq := eqPage[strings.LastIndex(eqPage, "/")+1:]
 	if status, loc := f.get(t, b, "/console/customs?equipmentNumber="+strings.ToLower(eq)); status != http.StatusSeeOther || loc != "/console/customs/BEANR/"+eq {
@@ -217,7 +185,7 @@ func TestCustomsPage(t *testing.T) {
 		t.Errorf("an unknown source: %d, want 422 with the API's text", status)
 	}
 	// A stakeholder reads the status but is offered no form, and may not send one.
-	fw := f.as(t, "forwarder1")
+	fw := f.user(t, "forwarder1")
 	if status, body := f.page(t, fw, page); status != http.StatusOK || strings.Contains(body, `name="status"`) {
 		t.Errorf("the forwarder's customs page: %d", status)
 	}
@@ -225,7 +193,7 @@ func TestCustomsPage(t *testing.T) {
 		t.Errorf("a forwarder's customs status: %d, want refused", status)
 	}
 	// An outsider learns nothing.
-	out := f.as(t, "forwarder2")
+	out := f.user(t, "forwarder2")
 	if status, _ := f.page(t, out, page); status != http.StatusForbidden {
 		t.Errorf("an outsider's customs page: %d, want 403", status)
 	}
@@ -242,10 +210,10 @@ func TestCustomsPage(t *testing.T) {
 func TestOtherCompanyGetsNothingDone(t *testing.T) {
 	f := newFixture(t, false)
 	page := demoContainer(t, "pick-up assigned")
-	_, body := f.page(t, f.as(t, "haulier1"), page)
+	_, body := f.page(t, f.user(t, "haulier1"), page)
 	id := releaseIDOn(t, body)
 	for _, user := range []string{"barge2", "agent2", "forwarder2"} {
-		b := f.as(t, user)
+		b := f.user(t, user)
 		for action, form := range map[string]url.Values{
 			"update":       {"releaseId": {id}, "terminalCode": {"01700"}, "vesselName": {"Hijacked"}},
 			"pickup-right": {"releaseId": {id}, "action": {"Update"}, "type": {"Barge"}, "eniNumber": {"02399999"}},
@@ -255,7 +223,7 @@ func TestOtherCompanyGetsNothingDone(t *testing.T) {
 			}
 		}
 	}
-	_, after := f.page(t, f.as(t, "haulier1"), page)
+	_, after := f.page(t, f.user(t, "haulier1"), page)
 	if strings.Contains(after, "Hijacked") || strings.Contains(after, "02399999") {
 		t.Errorf("another company's post changed the container")
 	}

@@ -3,7 +3,6 @@ package console
 import (
 	"context"
 	"html"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -39,36 +38,12 @@ func (f *fixture) operator(t *testing.T) *http.Client {
 	return b
 }
 
-// post sends a form and returns the status, where it redirects to and the body.
-func (f *fixture) post(t *testing.T, b *http.Client, path string, form url.Values) (int, string, string) {
-	t.Helper()
-	resp, err := b.PostForm(f.srv.URL+path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, resp.Header.Get("Location"), string(body)
-}
-
-// page returns the status and body of GET path.
-func (f *fixture) page(t *testing.T, b *http.Client, path string) (int, string) {
-	t.Helper()
-	resp, err := b.Get(f.srv.URL + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	return resp.StatusCode, string(body)
-}
-
-var secretRe = regexp.MustCompile(`<code class="secret">([^<]+)</code>`)
+var shownSecretRe = regexp.MustCompile(`<code class="secret">([^<]+)</code>`)
 
 // secretOf returns the secret an answer shows once (fails when it shows none, or more than one).
 func secretOf(t *testing.T, body string) string {
 	t.Helper()
-	m := secretRe.FindAllStringSubmatch(body, -1)
+	m := shownSecretRe.FindAllStringSubmatch(body, -1)
 	if len(m) != 1 {
 		t.Fatalf("the answer shows %d secrets, want 1:\n%s", len(m), body)
 	}
@@ -262,12 +237,12 @@ func TestOperatorUsers(t *testing.T) {
 		t.Fatalf("create a user: %d\n%s", status, body)
 	}
 	password := secretOf(t, body)
-	if _, list := f.page(t, op, page); !strings.Contains(list, `data-user="dispatcher7"`) || strings.Contains(list, password) || secretRe.MatchString(list) {
+	if _, list := f.page(t, op, page); !strings.Contains(list, `data-user="dispatcher7"`) || strings.Contains(list, password) || shownSecretRe.MatchString(list) {
 		t.Errorf("the users list: want dispatcher7 listed and no password shown")
 	}
 	// A password the operator chose is not shown back.
 	if status, _, body := f.post(t, op, page+"/users", url.Values{"username": {"clerk8"}, "password": {"a-chosen-password-1"}}); status != http.StatusOK ||
-		secretRe.MatchString(body) || strings.Contains(body, "a-chosen-password-1") || !strings.Contains(body, "User clerk8 created.") {
+		shownSecretRe.MatchString(body) || strings.Contains(body, "a-chosen-password-1") || !strings.Contains(body, "User clerk8 created.") {
 		t.Errorf("a user with a chosen password: %d, want made, nothing shown", status)
 	}
 	// admin's refusals, in place.
@@ -342,7 +317,7 @@ func TestOperatorClientsAndKeys(t *testing.T) {
 		t.Fatalf("the key shown is not the key made (%q)", keyID)
 	}
 	_, list := f.page(t, op, page)
-	if strings.Contains(list, secret) || strings.Contains(list, key) || secretRe.MatchString(list) ||
+	if strings.Contains(list, secret) || strings.Contains(list, key) || shownSecretRe.MatchString(list) ||
 		!strings.Contains(list, `data-client="`+clientID[1]+`"`) || !strings.Contains(list, `data-key="`+keyID+`"`) {
 		t.Errorf("the company's page: want the client and the key listed, no secret shown")
 	}
@@ -386,14 +361,14 @@ func TestOperatorCompaniesAndTerminals(t *testing.T) {
 	if err != nil || co.IngestionID != identity.HashIngestionID(ingestion) || len(co.Roles) != 2 {
 		t.Fatalf("the company stored: %+v %v, want the ingestion id shown and two roles", co, err)
 	}
-	if _, page := f.page(t, op, list); !strings.Contains(page, `data-company="NXT900000000001"`) || strings.Contains(page, ingestion) || secretRe.MatchString(page) {
+	if _, page := f.page(t, op, list); !strings.Contains(page, `data-company="NXT900000000001"`) || strings.Contains(page, ingestion) || shownSecretRe.MatchString(page) {
 		t.Error("the companies list: want the new company, no ingestion id")
 	}
 
 	// Replace a sandbox company's name: its identifiers and ingestion id stay, nothing is shown.
 	old, _ := f.opts.Admin.Company(ctx, "NXT100000000001")
 	status, _, body = f.post(t, op, list, url.Values{"nxtEntityId": {"NXT100000000001"}, "name": {"Renamed Agent"}, "roles": {"ShippingAgent"}})
-	if status != http.StatusOK || secretRe.MatchString(body) {
+	if status != http.StatusOK || shownSecretRe.MatchString(body) {
 		t.Errorf("replace a company: %d, want saved with nothing shown", status)
 	}
 	if co, _ := f.opts.Admin.Company(ctx, "NXT100000000001"); co.Name != "Renamed Agent" || co.Eori != old.Eori || co.IngestionID != old.IngestionID || len(co.Addresses) != 1 {
