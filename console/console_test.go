@@ -37,6 +37,7 @@ type fixture struct {
 	creds *sandbox.Credentials
 	st    *sqlite.Store
 	dir   *identity.Directory
+	svc   *service.Service
 	clock *clock
 }
 
@@ -77,7 +78,7 @@ func newFixture(t *testing.T, secure bool) *fixture {
 	}
 	srv := httptest.NewServer(c.Handler())
 	t.Cleanup(srv.Close)
-	return &fixture{srv: srv, creds: creds, st: st, dir: dir, clock: clk}
+	return &fixture{srv: srv, creds: creds, st: st, dir: dir, svc: svc, clock: clk}
 }
 
 // browser is an HTTP client with a cookie jar that does not follow redirects.

@@ -16,15 +16,16 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// withConsole serves the web console at /console/ beside the API; stop ends its live streams
-// (for http.Server.RegisterOnShutdown).
-func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL string, api http.Handler) (handler http.Handler, stop func(), err error) {
+// withConsole serves the web console at /console/ beside the API; committed has a value after
+// each commit of this node (its live updates look at once); stop ends its live streams (for
+// http.Server.RegisterOnShutdown).
+func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL string, committed <-chan struct{}, api http.Handler) (handler http.Handler, stop func(), err error) {
 	key, err := consoleSessionKey(ctx, st)
 	if err != nil {
 		return nil, nil, err
 	}
 	con, err := console.New(svc, console.Options{SessionKey: key, Secure: strings.HasPrefix(baseURL, "https://"),
-		PortLoCode: sandbox.PortLoCode}, time.Now)
+		PortLoCode: sandbox.PortLoCode, Committed: committed}, time.Now)
 	if err != nil {
 		return nil, nil, err
 	}
