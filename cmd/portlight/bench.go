@@ -17,7 +17,7 @@ import (
 // benchCmd groups the load generator's scenarios; each drives a running sandbox node.
 func benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure a running Portlight sandbox (see README)"}
-	cmd.AddCommand(benchGateCheckCmd(), benchPortDayCmd(), benchWebhooksCmd(), benchPasswordFloodCmd(), benchEDICmd())
+	cmd.AddCommand(benchGateCheckCmd(), benchPortDayCmd(), benchWebhooksCmd(), benchPasswordFloodCmd(), benchEDICmd(), benchConsoleLiveCmd())
 	return cmd
 }
 
