@@ -44,10 +44,12 @@ type ConsoleLiveResult struct {
 	// Events is every event line the consoles received, of every company.
 	Events int64 `json:"events"`
 	// Ended counts the streams that ended before the run did.
-	Ended   int64          `json:"streamsEnded"`
-	RSS     ConsoleLiveRSS `json:"serverRssMB"`
-	Day     PortDayResult  `json:"portDay"`
-	Connect float64        `json:"connectSeconds"`
+	Ended int64          `json:"streamsEnded"`
+	RSS   ConsoleLiveRSS `json:"serverRssMB"`
+	// ServerCPU is the node's cores busy on average during the port day.
+	ServerCPU float64       `json:"serverCpuCoresBusy,omitempty"`
+	Day       PortDayResult `json:"portDay"`
+	Connect   float64       `json:"connectSeconds"`
 }
 
 // ConsoleLiveRSS is the node's resident memory (MB) before the consoles connected, once they had,
@@ -107,11 +109,16 @@ func ConsoleLive(ctx context.Context, p *Port, o ConsoleLiveOptions) (ConsoleLiv
 	time.Sleep(time.Second) // the node settles
 	res.RSS.Connected = rssMB(o.ServerPID)
 	o.Day.Observe = tr.observe
+	cpu0, _, _ := ProcStats(o.ServerPID)
+	t1 := time.Now()
 	day, err := PortDay(ctx, p, o.Day)
 	if err != nil {
 		return res, err
 	}
 	res.Day = day
+	if cpu1, _, err := ProcStats(o.ServerPID); err == nil && o.ServerPID > 0 {
+		res.ServerCPU = (cpu1 - cpu0).Seconds() / time.Since(t1).Seconds()
+	}
 	tr.pending.Wait() // the last commands' events, or their timeouts
 	res.RSS.After = rssMB(o.ServerPID)
 	if _, peak, err := ProcStats(o.ServerPID); err == nil && o.ServerPID > 0 {

@@ -27,8 +27,9 @@ func (s *Service) SignIn(ctx context.Context, username, password, address string
 }
 
 // UserCaller returns the caller acting as an active user (of company companyID, unless "").
-// A revoked or unknown user is CodeUnauthorized: the console asks on every request, so a
-// revocation ends the user's sessions at once (on another node, once its registry has reloaded).
+// A revoked or unknown user is CodeUnauthorized: the console asks on every request (and for its
+// open live streams every 300 ms), so a revocation ends the user's sessions at once on this node,
+// and on another within its registry's reload (identity.Directory.RefreshEvery, a second).
 func (s *Service) UserCaller(ctx context.Context, username, companyID string) (*Caller, error) {
 	u, ok := s.dir.User(ctx, username)
 	if !ok || (companyID != "" && u.CompanyID != companyID) {

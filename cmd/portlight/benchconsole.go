@@ -63,6 +63,7 @@ func benchConsoleLiveCmd() *cobra.Command {
 		if o.ServerPID > 0 {
 			fmt.Printf("  server RSS           %8.0f MB before the consoles, %.0f MB connected, %.0f MB after the day (growth %.0f MB), peak %.0f MB\n",
 				r.RSS.Before, r.RSS.Connected, r.RSS.After, r.RSS.After-r.RSS.Before, r.RSS.Peak)
+			fmt.Printf("  server CPU           %8.2f cores busy on average during the day\n", r.ServerCPU)
 		}
 		if d.FirstErr != "" {
 			fmt.Printf("  first error: %s\n", d.FirstErr)
