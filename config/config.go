@@ -27,12 +27,14 @@ type Config struct {
 	SandboxEmpty     bool // --sandbox without its demo containers (an empty port)
 	StrictCheckDigit bool
 	PublicURL        string
-	ShutdownTimeout  time.Duration
-	ExpiryInterval   time.Duration
-	DebugAddr        string
-	RateLimit        int
-	AdminToken       string
-	BenchEndpoints   bool
+	// ConsolePort is the port (its UN/LOCODE) whose containers the web console shows.
+	ConsolePort     string
+	ShutdownTimeout time.Duration
+	ExpiryInterval  time.Duration
+	DebugAddr       string
+	RateLimit       int
+	AdminToken      string
+	BenchEndpoints  bool
 	// Webhook delivery (package delivery): the bound of one attempt, the attempts a channel may
 	// have in flight, whether webhooks may reach private addresses over plain HTTP (the sandbox
 	// always may), and the key that seals the channels' secrets.
@@ -50,6 +52,21 @@ type Config struct {
 	MaxConns        int
 	AuthConcurrency int
 	TrustedProxies  []netip.Prefix
+}
+
+// validLoCode reports whether s is a UN/LOCODE as a port is named: two letters, then three
+// letters or digits 2-9.
+func validLoCode(s string) bool {
+	if len(s) != 5 {
+		return false
+	}
+	for i, c := range []byte(s) {
+		letter := c >= 'A' && c <= 'Z'
+		if !letter && (i < 2 || c < '2' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // option is one line of the option table.
@@ -85,6 +102,15 @@ var options = []option{
 		set: boolSetter(func(c *Config, b bool) { c.StrictCheckDigit = b }), get: func(c *Config) string { return strconv.FormatBool(c.StrictCheckDigit) }},
 	{name: "public-url", def: "", usage: "the URL clients reach this node at (default: http://<addr>)",
 		set: func(c *Config, v string) error { c.PublicURL = v; return nil }, get: func(c *Config) string { return c.PublicURL }},
+	{name: "console-port", def: "BEANR", usage: "the port (UN/LOCODE) whose containers the web console shows",
+		set: func(c *Config, v string) error {
+			v = strings.ToUpper(strings.TrimSpace(v))
+			if !validLoCode(v) {
+				return fmt.Errorf("console-port: %q is not a UN/LOCODE (two letters of the country, three letters or digits of the place)", v)
+			}
+			c.ConsolePort = v
+			return nil
+		}, get: func(c *Config) string { return c.ConsolePort }},
 	{name: "shutdown-timeout", def: "15s", usage: "how long a graceful shutdown waits for in-flight requests",
 		set: durationSetter("shutdown-timeout", func(c *Config, d time.Duration) { c.ShutdownTimeout = d }),
 		get: func(c *Config) string { return c.ShutdownTimeout.String() }},

@@ -95,3 +95,28 @@ func TestDumpMasksSecrets(t *testing.T) {
 		t.Errorf("dump:\n%s", dump)
 	}
 }
+
+// TestConsolePort: the console's port is BEANR unless told otherwise, upper-cased; what is not a
+// UN/LOCODE is refused with the option's name.
+func TestConsolePort(t *testing.T) {
+	if _, c := parse(t, nil, "console-port"); c.ConsolePort != "BEANR" {
+		t.Errorf("default console port %q, want BEANR", c.ConsolePort)
+	}
+	if _, c := parse(t, []string{"--console-port", " nlrtm "}, "console-port"); c.ConsolePort != "NLRTM" {
+		t.Errorf("console port %q, want NLRTM", c.ConsolePort)
+	}
+	for _, bad := range []string{"", "BEAN", "BEANRX", "B1ANR", "BEAN1", "BE-NR"} {
+		fs := flag.NewFlagSet("test", flag.ContinueOnError)
+		if err := Bind(fs, "console-port"); err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse([]string{"--console-port", bad}); err == nil {
+			if _, err = Load(fs); err == nil {
+				t.Errorf("--console-port %q accepted", bad)
+				continue
+			}
+		} else if !strings.Contains(err.Error(), "console-port") {
+			t.Errorf("--console-port %q: %v, want the option named", bad, err)
+		}
+	}
+}

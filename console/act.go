@@ -17,6 +17,10 @@ type actionResult struct {
 	Done    bool
 	Refused []string
 	Error   string
+	// Form is what was typed into the form named FormKey (containerPage.Forms), given back when
+	// the action was not done.
+	FormKey string
+	Form    map[string]string
 }
 
 // execute sends requests through service.Execute, exactly as the API does, and reads back what
@@ -52,6 +56,19 @@ func (c *Console) companies(r *http.Request) []identity.Company {
 		return nil
 	}
 	return cos
+}
+
+// transferParties are the companies of the registry a right can be transferred to by the caller:
+// Release Parties and Transport Operators other than itself.
+func (c *Console) transferParties(r *http.Request) []identity.Company {
+	me := callerOf(r).Company.NxtEntityID
+	var out []identity.Company
+	for _, co := range c.companies(r) {
+		if co.NxtEntityID != me && (co.HasRole(release.RoleReleaseParty) || co.HasRole(release.RoleTransportOperator)) {
+			out = append(out, co)
+		}
+	}
+	return out
 }
 
 // byNxtEntityID names a company in a command as the API's callers do, by its NxtEntityId.

@@ -301,7 +301,7 @@ func TestCatalogueComplete(t *testing.T) {
 	for _, a := range release.PickupActions {
 		used["actionName.Pickup"+a] = true
 	}
-	for _, a := range append(slices.Clone(release.RightActions), release.ActionRelease) {
+	for _, a := range append(slices.Clone(release.RightActions), release.ActionRelease, release.ActionUpdate, customsStatusAction) {
 		used["actionName."+a] = true
 	}
 	for _, a := range agentActions {

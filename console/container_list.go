@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/store"
 )
@@ -37,14 +38,33 @@ type containerList struct {
 	Me           string
 	Self         string // this page's address, which the live updates reload
 	Prev, Next   string
+	// Bulk: whether the company may accept or transfer (the controls are shown), the parties a
+	// transfer may go to, the rows ticked at first (?select=waiting: those waiting for me), and
+	// what became of each row of a bulk action just taken (container_bulk.go).
+	Bulk      bool
+	Parties   []identity.Company
+	Selected  map[string]bool
+	SelectAll string // the address that ticks every row waiting for me
+	Results   []bulkResult
+	Done      int // of Results
+	NotDone   int
 }
 
 // containerList handles GET /console/containers: every release the company is a stakeholder of
 // (service.MyContainers), searched, filtered, sorted and paged as the query says, with a count of
-// those waiting for the company's answer. An htmx request (the live updates) gets the list only.
+// those waiting for the company's answer.
 func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
+	d, err := c.listing(r, r.URL.Query())
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
+	c.showList(w, r, http.StatusOK, d)
+}
+
+// listing reads the page of "My containers" the query qs asks for.
+func (c *Console) listing(r *http.Request, qs url.Values) (containerList, error) {
 	caller := callerOf(r)
-	qs := r.URL.Query()
 	d := containerList{Search: strings.TrimSpace(qs.Get("q")), Terminal: strings.TrimSpace(qs.Get("terminal")),
 		Waiting: qs.Get("waiting") == "1", Oldest: qs.Get("sort") == "oldest", Statuses: listStatuses, Me: caller.Company.NxtEntityID}
 	d.Status, _ = strconv.Atoi(qs.Get("status"))
@@ -55,12 +75,10 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 		CountUpTo: CountUpTo}
 	var err error
 	if d.Rights, d.Total, err = c.svc.MyContainers(r.Context(), caller, q); err != nil {
-		c.fail(w, r, err)
-		return
+		return d, err
 	}
 	if _, d.WaitingForMe, err = c.svc.MyContainers(r.Context(), caller, store.StakeholderQuery{PortLoCode: c.opts.PortLoCode, WaitingForMe: true, Limit: -1}); err != nil {
-		c.fail(w, r, err)
-		return
+		return d, err
 	}
 	d.More = d.Total >= CountUpTo
 	d.Pages = max(1, (d.Total+PageSize-1)/PageSize)
@@ -86,6 +104,25 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 	if d.Page < d.Pages || (d.More && len(d.Rights) == PageSize) {
 		d.Next = link(d.Page + 1)
 	}
+	d.Bulk = caller.Company.HasRole(release.RoleReleaseParty) || caller.Company.HasRole(release.RoleTransportOperator)
+	if d.Bulk {
+		d.Parties = c.transferParties(r)
+		d.SelectAll = d.Self + "?select=waiting"
+		if strings.Contains(d.Self, "?") {
+			d.SelectAll = d.Self + "&select=waiting"
+		}
+		if qs.Get("select") == "waiting" {
+			d.Selected = map[string]bool{}
+			for _, rt := range d.Rights {
+				d.Selected[rt.ReleaseID] = rt.PendingTo != nil && rt.PendingTo.NxtEntityID == d.Me
+			}
+		}
+	}
+	return d, nil
+}
+
+// showList renders "My containers"; an htmx request (the live updates) gets the list only.
+func (c *Console) showList(w http.ResponseWriter, r *http.Request, status int, d containerList) {
 	fragment := ""
 	if r.Header.Get("HX-Request") == "true" {
 		fragment = "list"
@@ -94,5 +131,5 @@ func (c *Console) containerList(w http.ResponseWriter, r *http.Request) {
 	if fragment == "" {
 		v.Live = c.liveURL(r)
 	}
-	c.render(w, http.StatusOK, "container_list", fragment, v)
+	c.render(w, status, "container_list", fragment, v)
 }

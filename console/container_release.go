@@ -2,8 +2,6 @@ package console
 
 import (
 	"net/http"
-	"strings"
-	"time"
 
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
@@ -16,12 +14,6 @@ type releaseFormData struct {
 	Parties []identity.Company
 	Result  *actionResult
 }
-
-// releaseFields are the form's text fields: every field of the API's ingestion body
-// (api/ingestion.go) but the parties, the bills of lading (one per line) and the times.
-var releaseFields = []string{"equipmentNumber", "releaseIdentification", "terminalCode", "releaseOrderReference",
-	"emptyReturnReference", "equipmentSupplier", "equipmentStatus", "fullEmptyIndicator", "equipmentOperator",
-	"vesselName", "vesselNumber", "stayNumber", "vesselCallSign", "voyageNumber", "equipmentType", "meansOfTransport"}
 
 // releaseForm handles GET /console/release.
 func (c *Console) releaseForm(w http.ResponseWriter, r *http.Request) {
@@ -43,39 +35,13 @@ func (c *Console) renderRelease(w http.ResponseWriter, r *http.Request, status i
 // picked from the registry. Done, it goes to the container's page; refused, the form comes back
 // with the platform's text and what was typed.
 func (c *Console) releaseSubmit(w http.ResponseWriter, r *http.Request) {
-	values := map[string]string{}
-	for _, k := range append(slicesClone(releaseFields), "billOfLadingNumbers", "releaseTo", "isCarrierHaulage", "expirationDateTimeUtc") {
-		values[k] = strings.TrimSpace(r.PostFormValue(k))
-	}
-	cmd := &release.Ingestion{
-		ActionType: release.ActionRelease, PortLoCode: c.opts.PortLoCode, TerminalCode: values["terminalCode"],
-		Key: release.Key{EquipmentNumber: values["equipmentNumber"], BillOfLadingNumbers: lines(values["billOfLadingNumbers"]),
-			ReleaseIdentification: values["releaseIdentification"]},
-		Details: release.Details{
-			ReleaseOrderReference: values["releaseOrderReference"], EmptyReturnReference: values["emptyReturnReference"],
-			EquipmentSupplier: values["equipmentSupplier"], EquipmentStatus: values["equipmentStatus"],
-			FullEmptyIndicator: values["fullEmptyIndicator"], EquipmentOperator: values["equipmentOperator"],
-			VesselName: values["vesselName"], VesselNumber: values["vesselNumber"], StayNumber: values["stayNumber"],
-			VesselCallSign: values["vesselCallSign"], VoyageNumber: values["voyageNumber"], EquipmentType: values["equipmentType"],
-			MeansOfTransport: values["meansOfTransport"],
-		},
-	}
-	switch values["isCarrierHaulage"] {
-	case "true", "false":
-		v := values["isCarrierHaulage"] == "true"
-		cmd.Details.IsCarrierHaulage = &v
-	}
-	if s := values["expirationDateTimeUtc"]; s != "" {
-		t, err := time.Parse("2006-01-02T15:04", s)
-		if err != nil {
-			c.renderRelease(w, r, http.StatusBadRequest, values, &actionResult{Action: release.ActionRelease,
-				Error: "The field 'expirationDateTimeUtc' is not a date and time."})
-			return
-		}
-		cmd.Details.ExpirationDateTimeUtc = &t
-	}
-	if to := values["releaseTo"]; to != "" {
-		cmd.ReleaseTo = byNxtEntityID(to)
+	values := releaseFormValues(r)
+	key := release.Key{EquipmentNumber: values["equipmentNumber"], BillOfLadingNumbers: lines(values["billOfLadingNumbers"]),
+		ReleaseIdentification: values["releaseIdentification"]}
+	cmd, bad := ingestionOf(release.ActionRelease, c.opts.PortLoCode, key, values)
+	if bad != "" {
+		c.renderRelease(w, r, http.StatusBadRequest, values, &actionResult{Action: release.ActionRelease, Error: bad})
+		return
 	}
 	res := c.execute(r, release.ActionRelease, service.Request{PortLoCode: c.opts.PortLoCode, EquipmentNumber: cmd.Key.EquipmentNumber,
 		Command: cmd, Body: formAudit(r)})
@@ -85,16 +51,3 @@ func (c *Console) releaseSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/console/containers/"+c.opts.PortLoCode+"/"+identity.NormaliseCode(cmd.Key.EquipmentNumber)+"?done="+release.ActionRelease, http.StatusSeeOther)
 }
-
-// lines splits a text area into its non-empty lines (commas separate as well).
-func lines(s string) []string {
-	var out []string
-	for _, l := range strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == ',' || r == '\r' }) {
-		if l = strings.TrimSpace(l); l != "" {
-			out = append(out, l)
-		}
-	}
-	return out
-}
-
-func slicesClone(s []string) []string { return append([]string(nil), s...) }

@@ -27,23 +27,33 @@ func (c *Console) findRight(w http.ResponseWriter, r *http.Request) (*release.Ri
 }
 
 // containerRightAction handles POST /console/containers/{port}/{eq}/release-right: Transfer,
-// Accept, Decline or Revoke of one Release Right, as the API's PUT .../import/release-rights
-// builds it (api/releaserights.go). The key, the terminal and the parties the API's caller types
-// in come from the right the form is on: releaseFrom and releaseTo of the hop the action
-// answers, or the company and the party picked for a transfer. Whether the company may do it is
-// the core's to say.
+// Accept, Decline or Revoke of one Release Right (rightCommand) on the right the form is on.
 func (c *Console) containerRightAction(w http.ResponseWriter, r *http.Request) {
 	rt, ok := c.findRight(w, r)
 	if !ok {
 		return
 	}
-	me := callerOf(r).Company.NxtEntityID
 	action := r.PostFormValue("action")
-	cmd := &release.RightAction{ActionType: action, PortLoCode: rt.PortLoCode, Key: rt.Key, TerminalCode: rt.Terminal.Code,
-		ReasonForAction: strings.TrimSpace(r.PostFormValue("reason"))}
+	cmd, problem := rightCommand(rt, callerOf(r).Company.NxtEntityID, action, r.PostFormValue("releaseTo"), r.PostFormValue("reason"))
+	if problem != "" {
+		c.showContainer(w, r, http.StatusBadRequest, &actionResult{Action: action, Error: problem})
+		return
+	}
+	c.respond(w, r, c.execute(r, action, service.Request{PortLoCode: rt.PortLoCode, EquipmentNumber: rt.Key.EquipmentNumber,
+		Command: cmd, Body: formAudit(r)}))
+}
+
+// rightCommand builds the Transfer, Accept, Decline or Revoke of right rt that company me sends, as
+// the API's PUT .../import/release-rights builds it (api/releaserights.go). The key, the terminal
+// and the parties the API's caller types in come from the right: releaseFrom and releaseTo of the
+// hop the action answers, or me and the party picked (releaseTo) for a transfer. Whether me may
+// do it is the core's to say. problem is the API's text for a request it would not send.
+func rightCommand(rt *release.Right, me, action, releaseTo, reason string) (cmd *release.RightAction, problem string) {
+	cmd = &release.RightAction{ActionType: action, PortLoCode: rt.PortLoCode, Key: rt.Key, TerminalCode: rt.Terminal.Code,
+		ReasonForAction: strings.TrimSpace(reason)}
 	switch action {
 	case release.ActionTransfer:
-		cmd.ReleaseFrom, cmd.ReleaseTo = byNxtEntityID(me), byNxtEntityID(strings.TrimSpace(r.PostFormValue("releaseTo")))
+		cmd.ReleaseFrom, cmd.ReleaseTo = byNxtEntityID(me), byNxtEntityID(strings.TrimSpace(releaseTo))
 	case release.ActionAccept, release.ActionDecline:
 		cmd.ReleaseFrom, cmd.ReleaseTo = byNxtEntityID(rt.Owner.NxtEntityID), byNxtEntityID(me)
 	case release.ActionRevoke:
@@ -53,16 +63,12 @@ func (c *Console) containerRightAction(w http.ResponseWriter, r *http.Request) {
 		}
 		cmd.ReleaseFrom, cmd.ReleaseTo = byNxtEntityID(me), byNxtEntityID(to)
 	default:
-		c.showContainer(w, r, http.StatusBadRequest, &actionResult{Action: action,
-			Error: "The field 'actionType' must be one of " + strings.Join(release.RightActions, ", ") + "."})
-		return
+		return nil, "The field 'actionType' must be one of " + strings.Join(release.RightActions, ", ") + "."
 	}
 	if cmd.ReleaseTo.IdentificationCode == "" {
-		c.showContainer(w, r, http.StatusBadRequest, &actionResult{Action: action, Error: "Missing required field(s): releaseTo"})
-		return
+		return nil, "Missing required field(s): releaseTo"
 	}
-	c.respond(w, r, c.execute(r, action, service.Request{PortLoCode: rt.PortLoCode, EquipmentNumber: rt.Key.EquipmentNumber,
-		Command: cmd, Body: formAudit(r)}))
+	return cmd, ""
 }
 
 // respond shows the container page after an action: a redirect to it when the action was done

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
+	"github.com/portlight/portlight/service"
 )
 
 // containerPage is the data of one container's page.
@@ -22,6 +24,14 @@ type containerPage struct {
 	// Operators), for the transfer form.
 	Parties []identity.Company
 	Result  *actionResult
+	// Now is the time the page is made at: which action forms apply is the core's to say of a
+	// right at a time (release/offers.go).
+	Now time.Time
+	// History holds, per release and light, the light's changes, oldest first (service.LightHistory).
+	History map[string]map[release.LightName][]service.LightChange
+	// Forms are the values of the forms of the page that are filled in ("update-" and "pickup-"
+	// and the release id): what the release holds, or what was typed when it was refused.
+	Forms map[string]map[string]string
 }
 
 // notificationRow is one notification the company received about the container, its JSON the
@@ -49,8 +59,31 @@ func (c *Console) showContainer(w http.ResponseWriter, r *http.Request, status i
 		c.fail(w, r, err)
 		return
 	}
+	history, err := c.svc.LightHistory(r.Context(), caller, v.PortLoCode, v.EquipmentNumber)
+	if err != nil {
+		c.fail(w, r, err)
+		return
+	}
 	d := containerPage{PortLoCode: v.PortLoCode, EquipmentNumber: v.EquipmentNumber, Rights: v.Rights, Facts: v.Facts,
-		Me: caller.Company.NxtEntityID, Result: res}
+		Me: caller.Company.NxtEntityID, Result: res, Now: c.now().UTC(),
+		History: map[string]map[release.LightName][]service.LightChange{}, Forms: map[string]map[string]string{}}
+	for _, h := range history {
+		if d.History[h.ReleaseID] == nil {
+			d.History[h.ReleaseID] = map[release.LightName][]service.LightChange{}
+		}
+		d.History[h.ReleaseID][h.Light] = append(d.History[h.ReleaseID][h.Light], h)
+	}
+	for _, rt := range v.Rights {
+		if rt.Originator.NxtEntityID == d.Me {
+			d.Forms["update-"+rt.ReleaseID] = releaseValuesOf(rt)
+		}
+		if rt.Owner.NxtEntityID == d.Me {
+			d.Forms["pickup-"+rt.ReleaseID] = pickupValuesOf(rt.Pickup)
+		}
+	}
+	if res != nil && res.Form != nil {
+		d.Forms[res.FormKey] = res.Form
+	}
 	for _, n := range v.Notifications {
 		var b bytes.Buffer
 		if json.Indent(&b, n.Message, "", "  ") != nil {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/portlight/portlight/console/i18n"
+	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/release"
 	"github.com/portlight/portlight/service"
 )
@@ -45,11 +46,17 @@ func loadPages(a *assets) (map[string]*page, error) {
 		"lightArgs": func(l *i18n.Printer, n release.LightName, v string) lightArg {
 			return lightArg{L: l, Name: n, Value: v}
 		},
-		"resultArgs":          func(l *i18n.Printer, r *actionResult) resultArg { return resultArg{L: l, R: r} },
-		"actionArgs":          func(v view, r *release.Right) actionArg { return actionArg{V: v, R: r} },
-		"releaseDetailFields": func() []string { return releaseFields[3:] },
-		"terminalActions":     func() []string { return release.TerminalActions },
-		"agentActions":        func() []string { return agentActions },
+		"resultArgs": func(l *i18n.Printer, r *actionResult) resultArg { return resultArg{L: l, R: r} },
+		"actionArgs": func(v view, r *release.Right) actionArg { return actionArg{V: v, R: r} },
+		"releaseFieldsArgs": func(l *i18n.Printer, prefix string, values map[string]string, parties []identity.Company, update bool) releaseFieldsArg {
+			return releaseFieldsArg{L: l, Prefix: prefix, Values: values, Parties: parties, Update: update}
+		},
+		"releaseDetailFields":   func() []string { return releaseFields[3:] },
+		"terminalActions":       func() []string { return release.TerminalActions },
+		"agentActions":          func() []string { return agentActions },
+		"customsValues":         func() []string { return release.CustomsValues },
+		"customsProgressValues": func() []string { return release.CustomsProgressValues },
+		"customsSources":        func() []string { return release.CustomsSources },
 		// notGreen lists the lights of a release that are not green: what a list shows, what still
 		// stands between the container and the gate.
 		"notGreen": func(l *i18n.Printer, lights release.Lights) []lightArg {

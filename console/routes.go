@@ -16,6 +16,7 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/lang", c.setLang)
 
 	mux.HandleFunc("GET /console/containers", s(c.containerList))
+	mux.HandleFunc("POST /console/containers/bulk", s(c.containerBulk))
 	mux.HandleFunc("GET /console/containers/{port}/{eq}", s(c.containerView))
 	mux.HandleFunc("GET /console/release", s(c.releaseForm))
 	mux.HandleFunc("POST /console/release", s(c.releaseSubmit))
@@ -23,6 +24,10 @@ func (c *Console) routes() http.Handler {
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/pickup-right", s(c.containerPickup))
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/terminal-event", s(c.containerTerminalEvent))
 	mux.HandleFunc("POST /console/containers/{port}/{eq}/commercial-release", s(c.containerIngestion))
+	mux.HandleFunc("POST /console/containers/{port}/{eq}/update", s(c.containerUpdate))
+	mux.HandleFunc("GET /console/customs", s(c.customsLookup))
+	mux.HandleFunc("GET /console/customs/{port}/{eq}", s(c.customsView))
+	mux.HandleFunc("POST /console/customs/{port}/{eq}", s(c.customsStatus))
 	mux.HandleFunc("GET /console/gate", s(c.gateScreen))
 	mux.HandleFunc("GET /console/events", s(c.events))
 	return mux

@@ -16,16 +16,19 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// withConsole serves the web console at /console/ beside the API; committed has a value after
-// each commit of this node (its live updates look at once); stop ends its live streams (for
-// http.Server.RegisterOnShutdown).
-func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL string, committed <-chan struct{}, api http.Handler) (handler http.Handler, stop func(), err error) {
+// withConsole serves the web console of port (--console-port) at /console/ beside the API;
+// committed has a value after each commit of this node (its live updates look at once); stop ends
+// its live streams (for http.Server.RegisterOnShutdown).
+func withConsole(ctx context.Context, st store.Store, svc *service.Service, baseURL, port string, committed <-chan struct{}, api http.Handler) (handler http.Handler, stop func(), err error) {
 	key, err := consoleSessionKey(ctx, st)
 	if err != nil {
 		return nil, nil, err
 	}
+	if port == "" { // a Config built by hand rather than Load: the option's default
+		port = sandbox.PortLoCode
+	}
 	con, err := console.New(svc, console.Options{SessionKey: key, Secure: strings.HasPrefix(baseURL, "https://"),
-		PortLoCode: sandbox.PortLoCode, Committed: committed}, time.Now)
+		PortLoCode: port, Committed: committed}, time.Now)
 	if err != nil {
 		return nil, nil, err
 	}

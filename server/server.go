@@ -131,7 +131,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 			return fmt.Errorf("seed sandbox containers: %w", err)
 		}
 	}
-	handler, stopConsole, err := withConsole(ctx, s.store, svc, s.BaseURL, committed,
+	handler, stopConsole, err := withConsole(ctx, s.store, svc, s.BaseURL, s.cfg.ConsolePort, committed,
 		api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: s.cfg.AdminToken,
 			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler())
 	if err != nil {

@@ -68,9 +68,26 @@ type ContainerView struct {
 // stakeholder of none of its releases (another company's container is not told apart from one
 // that does not exist). Who is a stakeholder is the core's rule (release.Right.IsStakeholder).
 func (s *Service) MyContainer(ctx context.Context, caller *Caller, port, eq string) (ContainerView, error) {
-	port, eq = release.NormaliseCode(port), release.NormaliseCode(eq)
+	view, err := s.myReleases(ctx, caller, port, eq)
+	if err != nil {
+		return ContainerView{}, err
+	}
 	now := s.now().UTC()
-	c, err := s.store.Container(ctx, port, eq, now)
+	rows, err := s.store.Notifications(ctx, store.NotificationQuery{ReceiverID: caller.Company.NxtEntityID, EquipmentNumber: view.EquipmentNumber,
+		From: now.Add(-NotificationWindow), To: now.Add(1), Limit: MaxPulledNotifications})
+	if err != nil {
+		return ContainerView{}, Internal(err)
+	}
+	view.Notifications = rows
+	slices.Reverse(view.Notifications) // newest first
+	return view, nil
+}
+
+// myReleases is the container's releases the caller is a stakeholder of, not deleted, and its
+// facts (without notifications); CodeNotFound when there is none.
+func (s *Service) myReleases(ctx context.Context, caller *Caller, port, eq string) (ContainerView, error) {
+	port, eq = release.NormaliseCode(port), release.NormaliseCode(eq)
+	c, err := s.store.Container(ctx, port, eq, s.now().UTC())
 	if err != nil {
 		return ContainerView{}, Internal(err)
 	}
@@ -84,13 +101,6 @@ func (s *Service) MyContainer(ctx context.Context, caller *Caller, port, eq stri
 	if len(view.Rights) == 0 {
 		return ContainerView{}, Errorf(CodeNotFound, "Container %s is not one of your company's.", eq)
 	}
-	rows, err := s.store.Notifications(ctx, store.NotificationQuery{ReceiverID: me, EquipmentNumber: eq,
-		From: now.Add(-NotificationWindow), To: now.Add(1), Limit: MaxPulledNotifications})
-	if err != nil {
-		return ContainerView{}, Internal(err)
-	}
-	view.Notifications = rows
-	slices.Reverse(view.Notifications) // newest first
 	return view, nil
 }
 

@@ -79,6 +79,16 @@ func (c *container) put(r *release.Right) {
 	c.rights = append(c.rights, r)
 }
 
+// previous is the version of right id the container holds (nil: none, a new right).
+func (c *container) previous(id string) *release.Right {
+	for _, have := range c.rights {
+		if have.ReleaseID == id {
+			return have
+		}
+	}
+	return nil
+}
+
 // liveSince is the oldest creation time of a right still live at now (release.LiveWindow).
 func liveSince(now time.Time) time.Time { return now.Add(-release.LiveWindow) }
 

@@ -89,3 +89,33 @@ func TestMigrationNumbersAuditRecords(t *testing.T) {
 		t.Errorf("the stored call was applied again: %+v (%v)", c, err)
 	}
 }
+
+// TestMigrationFillsStakeholders: migration 00010 fills the stakeholder rows and bills of lading of
+// the rights stored before it, with the core's rule: undone down to 00009 and done again, every
+// party of a release (a past holder, the carrier) finds it in "My containers".
+func TestMigrationFillsStakeholders(t *testing.T) {
+	ctx := context.Background()
+	s, url := openFresh(t, Options{})
+	if _, err := s.Apply(ctx, storetest.EveryPartyOps(time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC))...); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := provider(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 9); err != nil {
+		t.Fatalf("migrate down to 9: %v", err)
+	}
+	db.Close()
+	s2, err := Open(ctx, url, Options{})
+	if err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer s2.Close()
+	storetest.CheckEveryPartySees(t, s2)
+}

@@ -23,7 +23,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -120,10 +119,6 @@ func Open(ctx context.Context, url string, opts Options) (*Store, error) {
 // advisory lock meanwhile: a node that starts while another migrates waits for it, then finds
 // nothing left to do.
 func migrate(ctx context.Context, pool *pgxpool.Pool) error {
-	fsys, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return fmt.Errorf("store/postgres: migrations: %w", err)
-	}
 	// Probe the lock every second for up to ten minutes (goose's default probes every 5 s).
 	locker, err := lock.NewPostgresSessionLocker(lock.WithLockTimeout(1, 600))
 	if err != nil {
@@ -131,7 +126,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	}
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, fsys, goose.WithSessionLocker(locker))
+	p, err := provider(db, goose.WithSessionLocker(locker))
 	if err != nil {
 		return fmt.Errorf("store/postgres: migrations: %w", err)
 	}

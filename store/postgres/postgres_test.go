@@ -75,8 +75,8 @@ func TestConcurrentOpenMigratesOnce(t *testing.T) {
 	}
 	fsys, _ := fs.Sub(migrations, "migrations")
 	files, _ := fs.Glob(fsys, "*.sql")
-	if len(applied) != len(files) {
-		t.Fatalf("migrations applied: %v; want each of the %d files once", applied, len(files))
+	if len(applied) != len(files)+1 { // and 00010, in Go (stakeholders.go)
+		t.Fatalf("migrations applied: %v; want each of the %d files and 00010 once", applied, len(files))
 	}
 	for i := 1; i < len(applied); i++ {
 		if applied[i] <= applied[i-1] {

@@ -27,6 +27,11 @@ type writes struct {
 	factIndex     map[containerKey]int // container → its row: the last facts win
 	notifications notificationRows
 	audits        auditRows
+	// restaked are the releases whose stakeholder rows the Apply rewrites, in order, with their
+	// last version (store.StakeholdersChanged); billsOfLading the rows of new releases' bills of lading.
+	restaked      []string
+	restakedRight map[string]*release.Right
+	billsOfLading struct{ port, billOfLading, releaseID []string }
 }
 
 type rightRows struct {
@@ -65,7 +70,7 @@ type auditRows struct {
 const noIndex = -1
 
 func newWrites(ops int) *writes {
-	return &writes{rightIndex: make(map[string]int, ops), factIndex: make(map[containerKey]int)}
+	return &writes{rightIndex: make(map[string]int, ops), factIndex: make(map[containerKey]int), restakedRight: make(map[string]*release.Right)}
 }
 
 // add records what one decided op (at index among the ops of its call) writes, and brings its
@@ -78,6 +83,7 @@ func (w *writes) add(op *store.Op, index int, out *release.Outcome, c *container
 			if err := w.addRight(r); err != nil {
 				return err
 			}
+			w.addStakeholders(c.previous(r.ReleaseID), r)
 			c.put(r)
 		}
 		if out.Facts != nil {
@@ -157,6 +163,60 @@ func (w *writes) addRight(r *release.Right) error {
 	x.state = append(x.state, state)
 	return nil
 }
+
+// addStakeholders notes that the stakeholder rows of r are rewritten when they changed since prev
+// (store.StakeholdersChanged), or were rewritten earlier in the Apply (its last version then gives
+// them); and, for a new right, the rows of its bills of lading.
+func (w *writes) addStakeholders(prev, r *release.Right) {
+	if prev == nil {
+		b := &w.billsOfLading
+		for _, bl := range r.Key.BillOfLadingNumbers {
+			b.port, b.billOfLading, b.releaseID = append(b.port, r.PortLoCode), append(b.billOfLading, bl), append(b.releaseID, r.ReleaseID)
+		}
+	}
+	if _, ok := w.restakedRight[r.ReleaseID]; ok || store.StakeholdersChanged(prev, r) {
+		if !ok {
+			w.restaked = append(w.restaked, r.ReleaseID)
+		}
+		w.restakedRight[r.ReleaseID] = r
+	}
+}
+
+// queueStakeholders queues the statements rewriting the restaked releases' stakeholder rows and
+// inserting the new bills of lading, if any.
+func (w *writes) queueStakeholders(b *pgx.Batch) {
+	if len(w.restaked) > 0 {
+		var release, company, port, terminal []string
+		var created []time.Time
+		var status []int16
+		for _, id := range w.restaked {
+			r := w.restakedRight[id]
+			for _, c := range store.StakeholderIDs(r) {
+				release, company, port, terminal = append(release, id), append(company, c), append(port, r.PortLoCode), append(terminal, r.Terminal.Code)
+				created, status = append(created, r.CreatedAt), append(status, int16(r.Status))
+			}
+		}
+		b.Queue(sqlUnstake, w.restaked)
+		if len(release) > 0 {
+			b.Queue(sqlInsertStakeholders, release, company, port, created, status, terminal)
+		}
+	}
+	if x := &w.billsOfLading; len(x.releaseID) > 0 {
+		b.Queue(sqlInsertBillsOfLading, x.port, x.billOfLading, x.releaseID)
+	}
+}
+
+// The statements of stakeholder rows (00010) and bills of lading: a release's rows are deleted and
+// written again whole, in two statements (an INSERT beside a DELETE of the same rows in one
+// statement would see them still there).
+const (
+	sqlUnstake            = `DELETE FROM stakeholders WHERE release_id = ANY($1::text[])`
+	sqlInsertStakeholders = `INSERT INTO stakeholders (release_id, company_id, port_lo_code, created_at, status, terminal_code)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::smallint[], $6::text[])`
+	// DO NOTHING: a release may name one bill of lading twice.
+	sqlInsertBillsOfLading = `INSERT INTO bills_of_lading (port_lo_code, bill_of_lading, release_id)
+SELECT * FROM unnest($1::text[], $2::text[], $3::text[]) ON CONFLICT DO NOTHING`
+)
 
 func (w *writes) addFacts(k containerKey, f *release.Facts, at time.Time) error {
 	doc, err := json.Marshal(f)
@@ -336,6 +396,7 @@ func (w *writes) commit(ctx context.Context, conn *pgxpool.Conn) error {
 	if len(f.port) > 0 {
 		b.Queue(sqlUpdateFacts, f.port, f.equipment, f.facts, f.at)
 	}
+	w.queueStakeholders(b)
 	if sh := (shape{len(r.releaseID), len(a.publicReferenceID), len(n.receiver)}); sh == (shape{}) {
 		// Nothing to write: every call was recognised as stored (group.Commit).
 	} else if sh.rights <= maxValuesRights &&

@@ -14,8 +14,9 @@ import (
 // writeStmts are the statements of the write path, prepared once on the writer connection.
 type writeStmts struct {
 	load, dataVersion, recognise         *sql.Stmt
+	unstake                              *sql.Stmt
 	rights, facts, notifications, audits *multiInsert
-	ccrm                                 *multiInsert
+	ccrm, stakeholders, billsOfLading    *multiInsert
 }
 
 func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err error) {
@@ -37,6 +38,15 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 	if ws.rights, err = prepareMulti(ctx, db, sqlUpsertRights, sqlUpsertRightsTail, rightCols); err != nil {
 		return ws, err
 	}
+	if ws.unstake, err = db.PrepareContext(ctx, sqlUnstake); err != nil {
+		return ws, err
+	}
+	if ws.stakeholders, err = prepareMulti(ctx, db, sqlInsertStakeholders, "", stakeholderCols); err != nil {
+		return ws, err
+	}
+	if ws.billsOfLading, err = prepareMulti(ctx, db, sqlInsertBillsOfLading, sqlInsertBillsOfLadingTail, billOfLadingCols); err != nil {
+		return ws, err
+	}
 	if ws.facts, err = prepareMulti(ctx, db, sqlUpsertFacts, sqlUpsertFactsTail, factCols); err != nil {
 		return ws, err
 	}
@@ -51,7 +61,7 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 }
 
 func (ws *writeStmts) close() {
-	for _, st := range []*sql.Stmt{ws.load, ws.dataVersion, ws.recognise} {
+	for _, st := range []*sql.Stmt{ws.load, ws.dataVersion, ws.recognise, ws.unstake} {
 		if st != nil {
 			st.Close()
 		}
@@ -59,6 +69,8 @@ func (ws *writeStmts) close() {
 	ws.rights.close()
 	ws.facts.close()
 	ws.ccrm.close()
+	ws.stakeholders.close()
+	ws.billsOfLading.close()
 	ws.notifications.close()
 	ws.audits.close()
 }
@@ -70,6 +82,7 @@ type writeTx struct {
 	ws                                         *writeStmts
 	load                                       *sql.Stmt
 	rights, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
+	stakeholders, billsOfLading                [len(chunks)]*sql.Stmt
 	overlay                                    overlay
 	cache                                      *containerCache // committed state of recent containers (cache.go)
 	// foreign is set when an op changed a right of another container than its own (the core never
@@ -85,6 +98,7 @@ func (w *writeTx) begin(tx *sql.Tx) {
 	w.tx, w.load = tx, nil
 	w.rights, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
 		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
+	w.stakeholders, w.billsOfLading = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
 	w.overlay.reset()
 	w.foreign = false
 	clear(w.uses)
@@ -117,6 +131,7 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *relea
 	it := encodeItem{op: op, index: index, out: out}
 	if c != nil {
 		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
+		it.previous = store.PreviousVersions(c, out.Changed)
 		for _, r := range out.Changed {
 			w.overlay.put(r)
 			w.foreign = w.foreign || keyOf(r) != it.key

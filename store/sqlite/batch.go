@@ -75,6 +75,8 @@ const (
 	ccrmCols         = 4
 	notificationCols = 9
 	auditCols        = 9
+	stakeholderCols  = 6
+	billOfLadingCols = 3
 )
 
 const (
@@ -95,7 +97,12 @@ ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.fact
 	sqlInsertCCRMUsesTail  = ` ON CONFLICT DO NOTHING`
 	sqlInsertNotifications = `INSERT INTO notifications (receiver_id, type, event, equipment_number,
     release_id, public_reference_id, external_reference_id, stored_on, message)`
-	sqlInsertAudits = `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
+	sqlUnstake            = `DELETE FROM stakeholders WHERE release_id = ?`
+	sqlInsertStakeholders = `INSERT INTO stakeholders (release_id, company_id, port_lo_code, created_at, status, terminal_code)`
+	// DO NOTHING: a release may name one bill of lading twice.
+	sqlInsertBillsOfLading     = `INSERT INTO bills_of_lading (port_lo_code, bill_of_lading, release_id)`
+	sqlInsertBillsOfLadingTail = ` ON CONFLICT DO NOTHING`
+	sqlInsertAudits            = `INSERT INTO audit (public_reference_id, company_id, action, equipment_number,
     request, at, rejected, reason, op_index)`
 )
 
@@ -103,6 +110,20 @@ ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.fact
 func (w *writeTx) insert(ctx context.Context, r *encoded) error {
 	if err := w.ws.rights.exec(ctx, w.tx, &w.rights, r.rights); err != nil {
 		return fmt.Errorf("store/sqlite: upsert rights: %w", err)
+	}
+	if len(r.restaked) > 0 {
+		unstake := w.tx.StmtContext(ctx, w.ws.unstake)
+		for _, id := range r.restaked {
+			if _, err := unstake.ExecContext(ctx, id); err != nil {
+				return fmt.Errorf("store/sqlite: rewrite stakeholders: %w", err)
+			}
+		}
+		if err := w.ws.stakeholders.exec(ctx, w.tx, &w.stakeholders, r.stakeholderRows()); err != nil {
+			return fmt.Errorf("store/sqlite: rewrite stakeholders: %w", err)
+		}
+	}
+	if err := w.ws.billsOfLading.exec(ctx, w.tx, &w.billsOfLading, r.billsOfLading); err != nil {
+		return fmt.Errorf("store/sqlite: insert bills of lading: %w", err)
 	}
 	if err := w.ws.facts.exec(ctx, w.tx, &w.facts, r.facts); err != nil {
 		return fmt.Errorf("store/sqlite: upsert container facts: %w", err)

@@ -11,68 +11,49 @@ import (
 	"github.com/portlight/portlight/store"
 )
 
-// stakeholderSQL builds the count and the page of a console selection, for a company operating
-// the terminals codes. The page is the UNION of one branch per way of being a stakeholder (owned,
-// pending to, originated, at each operated terminal), each read from an index in list order (00007,
-// 00009), so that SQLite merges them and stops after the page. The count is one pass over the same
-// indexes joined by OR (SQLite unions their row ids), far cheaper than counting the UNION, which
-// sorts every (release_id, created_at) pair to drop those found twice. ?1 company, ?2 port, ?3
-// status, ?4 terminal code, ?5 equipment number, ?6 bill of lading, ?7 limit, ?8 offset (the count's limit, when counting), ?9... the
-// operated terminals' codes.
-func stakeholderSQL(q store.StakeholderQuery, codes []string, billOfLading bool) (count, page string) {
-	cond := " AND port_lo_code = ?2 AND NOT deleted"
+// stakeholderSQL builds the count and the page of a console selection. A company's list is its
+// rows of the stakeholders table (00013: one per company that sees a release, by
+// release.Right.Stakeholders), read from stakeholders_list in list order with the status and
+// terminal filters on the index entries, so that SQLite stops after the page (or the count's
+// limit). Waiting for me reads the rights pending to the company (00007's index): a pending-to
+// party is a stakeholder. ?1 company, ?2 port, ?3 status, ?4 terminal code, ?5 equipment number,
+// ?6 bill of lading, ?7 limit, ?8 offset (the count's limit, when counting).
+func stakeholderSQL(q store.StakeholderQuery, billOfLading bool) (count, page string) {
+	var filter string
 	if q.Status != release.StatusUnknown {
-		cond += " AND status = ?3"
+		filter += " AND status = ?3"
 	}
 	if q.TerminalCode != "" {
-		cond += " AND terminal_code = ?4"
+		filter += " AND terminal_code = ?4"
 	}
-	branches := []string{"pending_to_id = ?1"}
-	if !q.WaitingForMe {
-		branches = append(branches, "owner_id = ?1", "originator_id = ?1")
-		for i := range codes {
-			branches = append(branches, fmt.Sprintf("terminal_code = ?%d", 9+i))
-		}
-	}
-	sel := make([]string, len(branches))
-	for i, b := range branches {
-		sel[i] = "SELECT release_id, created_at FROM rights WHERE " + b + cond
-	}
-	if q.Search != "" {
-		return searchSQL(q, branches, cond, billOfLading || !store.LooksLikeEquipment(q.Search))
-	}
-	union := strings.Join(sel, " UNION ")
 	order := " ORDER BY created_at DESC, release_id DESC"
 	if q.OldestFirst {
 		order = " ORDER BY created_at, release_id"
 	}
-	count = "SELECT count(*) FROM (SELECT 1 FROM rights WHERE (" + strings.Join(branches, " OR ") + ")" + cond + " LIMIT ?8)"
-	page = "SELECT r.state FROM (" + union + order + " LIMIT ?7 OFFSET ?8) AS p JOIN rights AS r ON r.release_id = p.release_id"
+	if q.Search != "" {
+		return searchSQL(q, filter, order, billOfLading || !store.LooksLikeEquipment(q.Search))
+	}
+	from := "stakeholders WHERE company_id = ?1 AND port_lo_code = ?2" + filter
+	if q.WaitingForMe {
+		from = "rights WHERE pending_to_id = ?1 AND port_lo_code = ?2 AND NOT deleted" + filter
+	}
+	count = "SELECT count(*) FROM (SELECT 1 FROM " + from + " LIMIT ?8)"
+	page = "SELECT r.state FROM (SELECT release_id FROM " + from + order + " LIMIT ?7 OFFSET ?8) AS p JOIN rights AS r ON r.release_id = p.release_id"
 	return count, page
 }
 
-// searchSQL is the count and the page of a search. What looks like an equipment number (or its
-// beginning) is found through the container's index (00001), a range of equipment numbers, the
-// branches then only filtering it (the unary + keeps SQLite from driving the search by a branch's
-// index); anything else is a bill of lading, looked for whole in the rights of the branches (a
-// substring test of the state first, its JSON only where that matches): a scan of the company's
-// releases, which a table of bills of lading would spare. A bill of lading that looks like an
-// equipment number is looked for when no equipment number matched.
-func searchSQL(q store.StakeholderQuery, branches []string, cond string, billOfLading bool) (count, page string) {
-	var where string
-	if !billOfLading {
-		plus := make([]string, len(branches))
-		for i, b := range branches {
-			plus[i] = "+" + b
-		}
-		where = "port_lo_code = ?2 AND equipment_number >= ?5 AND equipment_number < ?5 || char(1114111) AND (" + strings.Join(plus, " OR ") + ")" + cond
-	} else {
-		where = "(" + strings.Join(branches, " OR ") + ")" + cond +
-			` AND instr(state, ?6) > 0 AND EXISTS (SELECT 1 FROM json_each(rights.state, '$.key.billOfLadingNumbers') WHERE value = ?6)`
+// searchSQL is the count and the page of a search: the releases of an equipment number (or its
+// beginning) through the container's index (00001), or of a whole bill of lading through
+// bills_of_lading (00013), those the company sees kept by its stakeholder row.
+func searchSQL(q store.StakeholderQuery, filter, order string, billOfLading bool) (count, page string) {
+	where := "port_lo_code = ?2 AND equipment_number >= ?5 AND equipment_number < ?5 || char(1114111)"
+	if billOfLading {
+		where = "release_id IN (SELECT release_id FROM bills_of_lading WHERE port_lo_code = ?2 AND bill_of_lading = ?6)"
 	}
-	order := " ORDER BY created_at DESC, release_id DESC"
-	if q.OldestFirst {
-		order = " ORDER BY created_at, release_id"
+	where += " AND NOT deleted" + filter +
+		" AND EXISTS (SELECT 1 FROM stakeholders AS s WHERE s.release_id = rights.release_id AND s.company_id = ?1)"
+	if q.WaitingForMe {
+		where += " AND pending_to_id = ?1"
 	}
 	return "SELECT count(*) FROM (SELECT 1 FROM rights WHERE " + where + " LIMIT ?8)", "SELECT state FROM rights WHERE " + where + order + " LIMIT ?7 OFFSET ?8"
 }
@@ -85,15 +66,8 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 		return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: %w", err)
 	}
 	defer tx.Rollback()
-	codes, err := operatedTerminals(ctx, tx, q.CompanyID, q.PortLoCode)
-	if err != nil {
-		return nil, 0, err
-	}
-	count, page := stakeholderSQL(q, codes, false)
+	count, page := stakeholderSQL(q, false)
 	args := []any{q.CompanyID, q.PortLoCode, int(q.Status), q.TerminalCode, strings.ToUpper(strings.TrimSpace(q.Search)), strings.TrimSpace(q.Search), 0, 0}
-	for _, c := range codes {
-		args = append(args, c)
-	}
 	var total int
 	args[7] = -1 // the count's LIMIT
 	if q.CountUpTo > 0 {
@@ -103,7 +77,7 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 		return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: count: %w", err)
 	}
 	if total == 0 && q.Search != "" && store.LooksLikeEquipment(q.Search) {
-		count, page = stakeholderSQL(q, codes, true)
+		count, page = stakeholderSQL(q, true)
 		if err := tx.QueryRowContext(ctx, count, args...).Scan(&total); err != nil {
 			return nil, 0, fmt.Errorf("store/sqlite: stakeholder rights: count: %w", err)
 		}
@@ -130,22 +104,4 @@ func (s *Store) StakeholderRights(ctx context.Context, q store.StakeholderQuery)
 		slices.Reverse(out)
 	}
 	return out, total, nil
-}
-
-// operatedTerminals returns the codes of the terminals of a port a company operates.
-func operatedTerminals(ctx context.Context, tx *sql.Tx, company, port string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT code FROM terminals WHERE operator_id = ? AND port_lo_code = ? ORDER BY code`, company, port)
-	if err != nil {
-		return nil, fmt.Errorf("store/sqlite: stakeholder rights: terminals: %w", err)
-	}
-	defer rows.Close()
-	var codes []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, fmt.Errorf("store/sqlite: stakeholder rights: terminals: %w", err)
-		}
-		codes = append(codes, c)
-	}
-	return codes, rows.Err()
 }

@@ -22,7 +22,8 @@ type encodeItem struct {
 	// container is set for ops on a container (key): only those store out.Changed and out.Facts.
 	container bool
 	key       containerKey
-	flushed   chan struct{} // when set: everything before has been encoded
+	previous  []*release.Right // each changed right's version before the op (store.PreviousVersions)
+	flushed   chan struct{}    // when set: everything before has been encoded
 }
 
 // encoded holds the rows of one write transaction, as flattened column values. The writer
@@ -34,6 +35,11 @@ type encoded struct {
 	factIndex     map[containerKey]int // container → index of its row in facts: the last facts win
 	notifications []any
 	audits        []any
+	// restaked are the releases whose stakeholder rows the transaction rewrites, in order, with
+	// their last version (stakeholderRows); billsOfLading the rows of the new releases' bills of lading.
+	restaked      []string
+	restakedRight map[string]*release.Right
+	billsOfLading []any
 	err           error
 }
 
@@ -42,13 +48,17 @@ func (r *encoded) reset() {
 	clear(r.facts)
 	clear(r.notifications)
 	clear(r.audits)
+	clear(r.billsOfLading)
 	if r.rightIndex == nil {
 		r.rightIndex, r.factIndex = make(map[string]int), make(map[containerKey]int)
+		r.restakedRight = make(map[string]*release.Right)
 	}
 	clear(r.rightIndex)
 	clear(r.factIndex)
+	clear(r.restakedRight)
 	*r = encoded{rights: r.rights[:0], rightIndex: r.rightIndex, facts: r.facts[:0], factIndex: r.factIndex,
-		notifications: r.notifications[:0], audits: r.audits[:0]}
+		notifications: r.notifications[:0], audits: r.audits[:0], restaked: r.restaked[:0], restakedRight: r.restakedRight,
+		billsOfLading: r.billsOfLading[:0]}
 }
 
 // encoder runs until items is closed.
@@ -76,10 +86,15 @@ func (r *encoded) add(it encodeItem) (err error) {
 	}()
 	out := it.out
 	if it.container {
-		for _, right := range out.Changed {
+		for i, right := range out.Changed {
 			if err := r.addRight(right); err != nil {
 				return err
 			}
+			var prev *release.Right
+			if i < len(it.previous) {
+				prev = it.previous[i]
+			}
+			r.addStakeholders(prev, right)
 		}
 		if out.Facts != nil {
 			if err := r.addFacts(it.key, out.Facts, nanos(it.op.Audit.At)); err != nil {
@@ -123,6 +138,35 @@ func (r *encoded) addRight(right *release.Right) error {
 	r.rightIndex[right.ReleaseID] = len(r.rights)
 	r.rights = append(r.rights, row[:]...)
 	return nil
+}
+
+// addStakeholders notes that the stakeholder rows of right are rewritten when they changed since
+// prev (store.StakeholdersChanged), or were rewritten earlier in the transaction (its last version
+// then gives them); and, for a new right, the rows of its bills of lading.
+func (r *encoded) addStakeholders(prev, right *release.Right) {
+	if prev == nil {
+		for _, bl := range right.Key.BillOfLadingNumbers {
+			r.billsOfLading = append(r.billsOfLading, right.PortLoCode, bl, right.ReleaseID)
+		}
+	}
+	if _, ok := r.restakedRight[right.ReleaseID]; ok || store.StakeholdersChanged(prev, right) {
+		if !ok {
+			r.restaked = append(r.restaked, right.ReleaseID)
+		}
+		r.restakedRight[right.ReleaseID] = right
+	}
+}
+
+// stakeholderRows are the stakeholder rows of the restaked releases, flattened.
+func (r *encoded) stakeholderRows() []any {
+	var rows []any
+	for _, id := range r.restaked {
+		right := r.restakedRight[id]
+		for _, company := range store.StakeholderIDs(right) {
+			rows = append(rows, id, company, right.PortLoCode, nanos(right.CreatedAt), int64(right.Status), right.Terminal.Code)
+		}
+	}
+	return rows
 }
 
 // addFacts encodes the facts of container k, as of at.

@@ -273,3 +273,37 @@ func migratedTo(t *testing.T, version int64) (path string, db *sql.DB) {
 	}
 	return path, db
 }
+
+// TestMigrationFillsStakeholders: migration 00013 fills the stakeholder rows and bills of lading of
+// the rights stored before it, with the core's rule: undone down to 00012 and done again, every
+// party of a release (a past holder, the carrier) finds it in "My containers".
+func TestMigrationFillsStakeholders(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "portlight.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(ctx, storetest.EveryPartyOps(time.Date(2025, 3, 14, 9, 30, 0, 0, time.UTC))...); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 12); err != nil {
+		t.Fatalf("migrate down to 12: %v", err)
+	}
+	db.Close()
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatalf("Open (migrating): %v", err)
+	}
+	defer s.Close()
+	storetest.CheckEveryPartySees(t, s)
+}

@@ -11,8 +11,9 @@ import (
 )
 
 // testStakeholderRights: the console's "My containers" holds, per port, the releases a company
-// owns, has pending to it, originated, or has at a terminal it operates, deleted ones excepted,
-// each once, newest first (or oldest), filtered, one page at a time with the whole selection's size.
+// owns, has pending to it, originated, or has at a terminal the release names it the operator of,
+// deleted ones excepted, each once, newest first (or oldest), filtered, one page at a time with the
+// whole selection's size.
 func testStakeholderRights(t *testing.T, w *world) {
 	noErr(t, "PutTerminal", w.s.PutTerminal(w.ctx, identity.Terminal{PortLoCode: Port, Code: Terminal.Code, Name: Terminal.Name, OperatorID: Operator.NxtEntityID}))
 	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
@@ -49,7 +50,8 @@ func testStakeholderRights(t *testing.T, w *world) {
 		{q{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port}, []*release.Right{r3, r2}, 2},
 		{q{CompanyID: Forwarder.NxtEntityID, PortLoCode: OtherPort}, []*release.Right{r5}, 1},
 		{q{CompanyID: Operator.NxtEntityID, PortLoCode: Port}, []*release.Right{r3, r2, r1}, 3},
-		{q{CompanyID: otherOperator.NxtEntityID, PortLoCode: Port}, nil, 0}, // not in the registry as its operator
+		// The operator the release names (release.Right.Stakeholders), whatever the registry says.
+		{q{CompanyID: otherOperator.NxtEntityID, PortLoCode: Port}, []*release.Right{r6}, 1},
 		{q{CompanyID: otherAgent.NxtEntityID, PortLoCode: Port}, []*release.Right{r6}, 1},
 		{q{CompanyID: Haulier.NxtEntityID, PortLoCode: Port}, nil, 0},
 		// Waiting for me: a transfer to the company awaits its answer.
@@ -88,5 +90,70 @@ func testStakeholderRights(t *testing.T, w *world) {
 	rs, _, _ := w.s.StakeholderRights(w.ctx, store.StakeholderQuery{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port})
 	if len(rs) == 0 || rs[0].ReleaseID != r3.ReleaseID || rs[0].Status != release.StatusAccepted || rs[0].Owner.NxtEntityID != Forwarder.NxtEntityID {
 		t.Errorf("accepted right not read back in its current state: %+v", rs)
+	}
+}
+
+// testStakeholderRightsEveryParty: "My containers" lists a release for every company
+// release.Right.Stakeholders names, as the container page does (service.MyContainer): a past
+// holder that transferred it on and the carrier the agent named see it; a company with no part in
+// it does not, and a transfer it was never party to does not make it one.
+func testStakeholderRightsEveryParty(t *testing.T, w *world) {
+	at := func(m int) time.Time { return base.Add(time.Duration(m) * time.Minute) }
+	carrier := release.Party{NxtEntityID: "carrier-0001", Name: "Blue Water Lines", Roles: []release.Role{release.RoleShippingAgent}}
+	outsider := release.Party{NxtEntityID: "forwarder-0009", Name: "Elsewhere Forwarding", Roles: []release.Role{release.RoleReleaseParty}}
+	eq := EquipmentNumber(40)
+	cmd := ReleaseCommand(Port, eq, "R40", &Forwarder)
+	cmd.Carrier = release.PartyRef{IdentificationType: string(release.IDNxtEntityID), IdentificationCode: carrier.NxtEntityID, Party: &carrier}
+	w.accepted(CommandOp(Port, eq, cmd, w.meta(Agent, at(0))))
+	w.rightAction(release.ActionAccept, eq, "R40", Agent, Forwarder, Forwarder, at(1))
+	w.rightAction(release.ActionTransfer, eq, "R40", Forwarder, Haulier, Forwarder, at(2))
+	out := w.rightAction(release.ActionAccept, eq, "R40", Forwarder, Haulier, Haulier, at(3))
+	if len(out.Changed) != 1 || out.Changed[0].Owner.NxtEntityID != Haulier.NxtEntityID {
+		t.Fatalf("the haulier's accept: %+v", out)
+	}
+	r := out.Changed[0]
+	// A second release at the same time that the forwarder never held.
+	other := w.release(Port, EquipmentNumber(41), "R41", nil, at(4))
+
+	type q = store.StakeholderQuery
+	for _, tc := range []struct {
+		name string
+		q    q
+		want []*release.Right
+	}{
+		{"past holder", q{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port}, []*release.Right{r}},
+		{"past holder, by status", q{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port, Status: release.StatusAccepted}, []*release.Right{r}},
+		{"past holder, by equipment number", q{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port, Search: eq}, []*release.Right{r}},
+		{"past holder, by bill of lading", q{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port, Search: "BLR40"}, []*release.Right{r}},
+		{"past holder, nothing waits for it", q{CompanyID: Forwarder.NxtEntityID, PortLoCode: Port, WaitingForMe: true}, nil},
+		{"carrier", q{CompanyID: carrier.NxtEntityID, PortLoCode: Port}, []*release.Right{r}},
+		{"owner", q{CompanyID: Haulier.NxtEntityID, PortLoCode: Port}, []*release.Right{r}},
+		{"originator", q{CompanyID: Agent.NxtEntityID, PortLoCode: Port}, []*release.Right{other, r}},
+		{"not involved", q{CompanyID: outsider.NxtEntityID, PortLoCode: Port}, nil},
+		{"not involved, by equipment number", q{CompanyID: outsider.NxtEntityID, PortLoCode: Port, Search: eq}, nil},
+		{"not involved, by bill of lading", q{CompanyID: outsider.NxtEntityID, PortLoCode: Port, Search: "BLR40"}, nil},
+		{"carrier, another port", q{CompanyID: carrier.NxtEntityID, PortLoCode: OtherPort}, nil},
+	} {
+		got, total, err := w.s.StakeholderRights(w.ctx, tc.q)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if g, want := releaseIDs(got), releaseIDs(tc.want); !slices.Equal(g, want) || total != len(tc.want) {
+			t.Errorf("%s: StakeholderRights(%+v) = %v of %d, want %v", tc.name, tc.q, g, total, want)
+		}
+	}
+	// Every company the list shows it to is one the core names, and the other way round.
+	for _, id := range r.Stakeholders() {
+		if got, _, _ := w.s.StakeholderRights(w.ctx, q{CompanyID: id, PortLoCode: Port, Search: eq}); len(got) != 1 {
+			t.Errorf("stakeholder %s does not see %s", id, eq)
+		}
+	}
+	// Once deleted, nobody lists it.
+	del := &release.Ingestion{ActionType: release.ActionDelete, PortLoCode: Port, TerminalCode: Terminal.Code, Terminal: &Terminal, Key: Key(eq, "R40")}
+	w.accepted(CommandOp(Port, eq, del, w.meta(Agent, at(5))))
+	for _, id := range r.Stakeholders() {
+		if got, total, _ := w.s.StakeholderRights(w.ctx, q{CompanyID: id, PortLoCode: Port, Search: eq}); len(got) != 0 || total != 0 {
+			t.Errorf("stakeholder %s still sees %s once deleted", id, eq)
+		}
 	}
 }

@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"RightsAssignedTo", testRightsAssignedTo},
 		{"RightsAssignedToPages", testRightsAssignedToPages},
 		{"StakeholderRights", testStakeholderRights},
+		{"StakeholderRightsEveryParty", testStakeholderRightsEveryParty},
 		{"NotificationsFilters", testNotificationFilters},
 		{"NotificationsPaging", testNotificationPaging},
 		{"NotificationsPagingBesideWriters", testPagingBesideWriters},
