@@ -103,7 +103,9 @@ func (c *Console) catchUp(ctx context.Context, caller *service.Caller, sub *subs
 		if n.Seq > cursor {
 			return
 		}
-		sub.tell(n.EquipmentNumber)
+		if n.EquipmentNumber != "" {
+			sub.tell(n.EquipmentNumber)
+		}
 	}
 	if len(rows) == limit {
 		sub.tell("")

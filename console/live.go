@@ -207,6 +207,9 @@ func (h *hub) pass(ctx context.Context) {
 		}
 		h.mu.Lock()
 		for _, n := range heads {
+			if n.EquipmentNumber == "" {
+				continue // about no container: no page shows it
+			}
 			for s := range h.subs[n.ReceiverID] {
 				if n.Seq > s.after {
 					s.tell(n.EquipmentNumber)
