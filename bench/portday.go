@@ -20,6 +20,11 @@ type PortDayOptions struct {
 	// Webhooks has the Forwarder's Release Right notifications pushed to a receiver of the run,
 	// and measures each of its commands from answer to webhook.
 	Webhooks bool
+	// Observe, when set, is called as each command of a container is sent (told: the Forwarder
+	// is told of it, see step); the function it returns is called with the command's answer and
+	// returns what the container waits for before its next command (nil: nothing). Other
+	// containers keep the arrival rate meanwhile.
+	Observe func(eq string, told bool) (answered func(err error) <-chan struct{}) `json:"-"`
 }
 
 // PortDayResult is what a port day measured.
@@ -106,6 +111,10 @@ func PortDay(ctx context.Context, p *Port, o PortDayOptions) (PortDayResult, err
 		for {
 			s := lc.steps[lc.next]
 			lc.next++
+			var observed func(error) <-chan struct{}
+			if o.Observe != nil && !s.gate {
+				observed = o.Observe(lc.eq, s.told)
+			}
 			t := time.Now()
 			pub, err := s.do(ctx)
 			if s.gate {
@@ -123,9 +132,16 @@ func PortDay(ctx context.Context, p *Port, o PortDayOptions) (PortDayResult, err
 			if s.told && rc != nil && err == nil {
 				answered.add(pub, time.Now())
 			}
-			if lc.next == len(lc.steps) {
+			var wait <-chan struct{}
+			if observed != nil {
+				wait = observed(err)
+			}
+			switch {
+			case lc.next == len(lc.steps):
 				completed.Add(1)
-			} else {
+			case wait != nil:
+				go func() { <-wait; ready <- lc }()
+			default:
 				ready <- lc
 			}
 			return err

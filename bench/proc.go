@@ -24,17 +24,28 @@ func ProcStats(pid int) (cpu time.Duration, peakRSS int64, err error) {
 		return 0, 0, err
 	}
 	_, cpu = parseStat(stat)
+	peakRSS, err = statusBytes(pid, "VmHWM:")
+	return cpu, peakRSS, err
+}
+
+// RSS reads a process's resident memory now (Linux /proc).
+func RSS(pid int) (int64, error) {
+	return statusBytes(pid, "VmRSS:")
+}
+
+// statusBytes reads a size field of /proc/<pid>/status ("VmHWM:", "VmRSS:") in bytes.
+func statusBytes(pid int, field string) (int64, error) {
 	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return cpu, 0, err
+		return 0, err
 	}
 	for _, line := range strings.Split(string(status), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+		if rest, ok := strings.CutPrefix(line, field); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
-			peakRSS = kb * 1024
+			return kb * 1024, nil
 		}
 	}
-	return cpu, peakRSS, nil
+	return 0, fmt.Errorf("/proc/%d/status has no %s", pid, field)
 }
 
 // parseStat reads the command name and the CPU time (user and system) of a /proc/<pid>/stat.

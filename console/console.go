@@ -30,13 +30,17 @@ type Options struct {
 	// IdleTimeout ends a session not used for this long; MaxAge ends any session this long after
 	// sign-in.
 	IdleTimeout, MaxAge time.Duration
-	// LivePoll is how often a live stream looks for new notifications of its company.
+	// LivePoll is how often the node's live updates look for new notifications (console/live.go),
+	// the commits of other nodes; it is also how often they check the sessions of open streams.
 	LivePoll time.Duration
 	// OperatorToken and Admin open the operator pages (/console/operator/, operator.go): the
 	// port's operator signs in with the admin API's token and works the registry through the
 	// same Admin. Without a token those pages answer 404.
 	OperatorToken string
 	Admin         *admin.Admin
+	// Committed receives a value (without blocking the sender) each time this node commits
+	// commands: the live updates look at once. Nil: they look every LivePoll only.
+	Committed <-chan struct{}
 }
 
 // Defaults for Options left zero.
@@ -61,6 +65,7 @@ type Console struct {
 	// by pages left open.
 	stopping chan struct{}
 	stopOnce sync.Once
+	live     *hub
 }
 
 // Stop ends every live stream (and those opened later at once). Register it with the HTTP
@@ -94,6 +99,7 @@ func New(svc *service.Service, opts Options, now func() time.Time) (*Console, er
 	if c.pages, err = loadPages(a); err != nil {
 		return nil, fmt.Errorf("console: templates: %w", err)
 	}
+	c.live = newHub(c)
 	return c, nil
 }
 

@@ -114,14 +114,15 @@ func sessionOf(r *http.Request) session {
 	return ss
 }
 
-// stillValid reports whether a session read earlier (a live stream's) still holds at now: its
-// absolute expiry has not passed and its user is still active. The idle expiry does not end a
-// stream: an open page is not idle.
-func (c *Console) stillValid(r *http.Request, ss session) bool {
-	if c.now().Unix()-ss.SignedIn >= int64(c.sessions.maxAge/time.Second) {
-		return false
-	}
-	_, err := c.svc.UserCaller(r.Context(), ss.Username, ss.CompanyID)
+// expired reports whether a session read earlier (a live stream's) has passed its absolute
+// expiry. The idle expiry does not end a stream: an open page is not idle.
+func (c *Console) expired(ss session) bool {
+	return c.now().Unix()-ss.SignedIn >= int64(c.sessions.maxAge/time.Second)
+}
+
+// userActive reports whether a user of a company is still active (not revoked).
+func (c *Console) userActive(ctx context.Context, username, companyID string) bool {
+	_, err := c.svc.UserCaller(ctx, username, companyID)
 	return err == nil
 }
 

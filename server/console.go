@@ -18,9 +18,10 @@ import (
 )
 
 // withConsole serves the web console of port (--console-port) at /console/ beside the API, its
-// operator pages over adm with operatorToken (off when ""); stop ends its live streams (for
+// operator pages over adm with operatorToken (off when ""); committed has a value after each commit
+// of this node (its live updates look at once); stop ends its live streams (for
 // http.Server.RegisterOnShutdown).
-func withConsole(ctx context.Context, st store.Store, svc *service.Service, adm *admin.Admin, operatorToken, baseURL, port string, api http.Handler) (handler http.Handler, stop func(), err error) {
+func withConsole(ctx context.Context, st store.Store, svc *service.Service, adm *admin.Admin, operatorToken, baseURL, port string, committed <-chan struct{}, api http.Handler) (handler http.Handler, stop func(), err error) {
 	key, err := consoleSessionKey(ctx, st)
 	if err != nil {
 		return nil, nil, err
@@ -29,7 +30,7 @@ func withConsole(ctx context.Context, st store.Store, svc *service.Service, adm 
 		port = sandbox.PortLoCode
 	}
 	con, err := console.New(svc, console.Options{SessionKey: key, Secure: strings.HasPrefix(baseURL, "https://"),
-		PortLoCode: port, Admin: adm, OperatorToken: operatorToken}, time.Now)
+		PortLoCode: port, Admin: adm, OperatorToken: operatorToken, Committed: committed}, time.Now)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/portlight/portlight/admin"
 	"github.com/portlight/portlight/api"
 	"github.com/portlight/portlight/config"
+	"github.com/portlight/portlight/delivery"
 	"github.com/portlight/portlight/identity"
 	"github.com/portlight/portlight/sandbox"
 	"github.com/portlight/portlight/service"
@@ -122,7 +123,14 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 	s.hooks = hooks
 	// This node sees a revocation at once, the others within a second or two.
 	adm := admin.New(s.store, time.Now, func(ctx context.Context) { _ = dir.Reload(ctx) }, sealer)
-	svc := service.New(hooks.wrap(s.store), dir, tokens, hooks.manager, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit,
+	// The console's live updates look at once when this node commits (console/live.go).
+	committed := make(chan struct{}, 1)
+	svc := service.New(delivery.WakeAfterApply(hooks.wrap(s.store), func() {
+		select {
+		case committed <- struct{}{}:
+		default:
+		}
+	}), dir, tokens, hooks.manager, service.Config{StrictCheckDigit: s.cfg.StrictCheckDigit,
 		AuthConcurrency: s.cfg.AuthConcurrency, TrustedProxies: s.cfg.TrustedProxies}, time.Now)
 	limiter := api.NewRateLimiter(s.cfg.RateLimit, s.store)
 	if s.cfg.Sandbox && !s.cfg.SandboxEmpty {
@@ -131,7 +139,7 @@ func (s *Server) start(ctx context.Context, out io.Writer) error {
 			return fmt.Errorf("seed sandbox containers: %w", err)
 		}
 	}
-	handler, stopConsole, err := withConsole(ctx, s.store, svc, adm, operatorToken, s.BaseURL, s.cfg.ConsolePort,
+	handler, stopConsole, err := withConsole(ctx, s.store, svc, adm, operatorToken, s.BaseURL, s.cfg.ConsolePort, committed,
 		api.New(svc, api.Options{Limiter: limiter, Admin: adm, AdminToken: operatorToken,
 			BenchEndpoints: s.cfg.BenchEndpoints, Metrics: hooks.metrics, Sealer: hooks.sealer}).Handler())
 	if err != nil {

@@ -27,8 +27,9 @@ func (s *Service) SignIn(ctx context.Context, username, password, address string
 }
 
 // UserCaller returns the caller acting as an active user (of company companyID, unless "").
-// A revoked or unknown user is CodeUnauthorized: the console asks on every request, so a
-// revocation ends the user's sessions at once (on another node, once its registry has reloaded).
+// A revoked or unknown user is CodeUnauthorized: the console asks on every request (and for its
+// open live streams every 300 ms), so a revocation ends the user's sessions at once on this node,
+// and on another within its registry's reload (identity.Directory.RefreshEvery, a second).
 func (s *Service) UserCaller(ctx context.Context, username, companyID string) (*Caller, error) {
 	u, ok := s.dir.User(ctx, username)
 	if !ok || (companyID != "" && u.CompanyID != companyID) {
@@ -129,8 +130,8 @@ func (s *Service) Outcome(ctx context.Context, caller *Caller, receipt Receipt) 
 }
 
 // NotificationsAfter returns the caller's notifications stored after seq and not before from (at
-// most limit), oldest first: what the console's live updates push. A live stream starts with seq 0
-// and from a few seconds before it connected, then goes on after the last seq it pushed.
+// most limit), oldest first: what a console's live stream catches up on when it starts behind the
+// node's poller (console/live.go).
 func (s *Service) NotificationsAfter(ctx context.Context, caller *Caller, seq int64, from time.Time, limit int) ([]store.StoredNotification, error) {
 	rows, err := s.store.Notifications(ctx, store.NotificationQuery{ReceiverID: caller.Company.NxtEntityID, AfterSeq: seq, From: from, Limit: limit})
 	if err != nil {
@@ -139,21 +140,26 @@ func (s *Service) NotificationsAfter(ctx context.Context, caller *Caller, seq in
 	return rows, nil
 }
 
-// NotificationMark returns where a live stream of the caller's notifications starts so that it
-// sends only what is committed after now: the seq of the newest one stored since from (0 when
-// none). A stream then asks for those after that seq and not stored before from.
-func (s *Service) NotificationMark(ctx context.Context, caller *Caller, from time.Time) (int64, error) {
-	var mark int64
-	for {
-		rows, err := s.store.Notifications(ctx, store.NotificationQuery{ReceiverID: caller.Company.NxtEntityID, AfterSeq: mark, From: from, Limit: 1000})
-		if err != nil {
-			return 0, Internal(err)
-		}
-		if len(rows) == 0 {
-			return mark, nil
-		}
-		mark = rows[len(rows)-1].Seq
+// NotificationHorizon returns the seq up to which every notification is readable now, on every
+// node (store.Store.NotificationHorizon): where a page's live stream starts.
+func (s *Service) NotificationHorizon(ctx context.Context) (int64, error) {
+	h, err := s.store.NotificationHorizon(ctx)
+	if err != nil {
+		return 0, Internal(err)
 	}
+	return h, nil
+}
+
+// NotificationHeads returns who was told about which container after seq, for every company (at
+// most limit, in seq order): the console's one poller per node follows them all and passes each
+// only to the live streams of its receiver, each a user signed in to that company (console/live.go).
+// A head carries no notification's content.
+func (s *Service) NotificationHeads(ctx context.Context, seq int64, limit int) ([]store.NotificationHead, error) {
+	heads, err := s.store.NotificationHeads(ctx, seq, limit)
+	if err != nil {
+		return nil, Internal(err)
+	}
+	return heads, nil
 }
 
 // Companies returns every company of the registry, by name (the console's party pickers): the

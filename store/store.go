@@ -67,6 +67,14 @@ type StoredNotification struct {
 	Message             []byte // the notification JSON, exactly as delivered
 }
 
+// NotificationHead is what the console's live updates need of a stored notification: who was
+// told about which container.
+type NotificationHead struct {
+	Seq             int64
+	ReceiverID      string
+	EquipmentNumber string
+}
+
 // NotificationQuery selects a company's notifications. Empty fields do not filter; From/To bound
 // storedOn (From inclusive, To exclusive). Limit 0 means no limit; results come oldest first.
 type NotificationQuery struct {
@@ -128,6 +136,13 @@ type Store interface {
 	Notifications(ctx context.Context, q NotificationQuery) ([]StoredNotification, error)
 	// NotificationReceivers returns the companies notified under one publicReferenceId.
 	NotificationReceivers(ctx context.Context, publicReferenceID string) ([]string, error)
+	// NotificationHorizon returns the seq up to which every notification is readable now (0 before
+	// the first): a reader that starts after it misses none committed later, on any node.
+	NotificationHorizon(ctx context.Context) (int64, error)
+	// NotificationHeads returns the heads of up to limit notifications of every company stored
+	// after seq, in seq order, never past the horizon (so that paging with afterSeq skips none):
+	// the console's live updates follow every company with this one cursor.
+	NotificationHeads(ctx context.Context, afterSeq int64, limit int) ([]NotificationHead, error)
 	// AuditTrail returns the audit records of one publicReferenceId, or all of one equipment number.
 	AuditTrail(ctx context.Context, publicReferenceID, equipmentNumber string) ([]AuditRecord, error)
 	// DueForExpiry returns up to limit containers (none when limit <= 0) having a right that is not

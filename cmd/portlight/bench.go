@@ -17,7 +17,8 @@ import (
 // benchCmd groups the load generator's scenarios; each drives a running sandbox node.
 func benchCmd() *cobra.Command {
 	cmd := &cobra.Command{Use: "bench", Short: "Measure a running Portlight sandbox (see README)"}
-	cmd.AddCommand(benchGateCheckCmd(), benchPortDayCmd(), benchWebhooksCmd(), benchPasswordFloodCmd(), benchEDICmd(), benchConsoleListCmd())
+	cmd.AddCommand(benchGateCheckCmd(), benchPortDayCmd(), benchWebhooksCmd(), benchPasswordFloodCmd(), benchEDICmd(), benchConsoleListCmd(),
+		benchConsoleLiveCmd())
 	return cmd
 }
 

@@ -23,6 +23,7 @@ func TestCommandsShowTheirOptions(t *testing.T) {
 		"portlight bench webhooks":                      {"data-dir", "database-url", "db-max-conns", "secret-key-file"},
 		"portlight bench edi":                           {"data-dir", "database-url", "db-max-conns", "secret-key-file"},
 		"portlight bench console-list":                  {"data-dir", "database-url", "db-max-conns", "secret-key-file"},
+		"portlight bench console-live":                  {"data-dir", "database-url", "db-max-conns", "secret-key-file"},
 		"portlight bench password-flood":                {"data-dir"},
 		"portlight admin channels list":                 {"data-dir", "database-url", "db-max-conns", "secret-key-file", "allow-private-webhooks"},
 		"portlight admin companies list":                {"data-dir", "database-url", "db-max-conns"},

@@ -148,3 +148,37 @@ WHERE public_reference_id = $1 GROUP BY receiver_id ORDER BY receiver_id COLLATE
 	}
 	return out, nil
 }
+
+// NotificationHorizon implements store.Store: the horizon of concurrent writers (see above).
+func (s *Store) NotificationHorizon(ctx context.Context) (int64, error) {
+	h, err := s.horizon(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("store/postgres: notification horizon: %w", err)
+	}
+	return h, nil
+}
+
+// NotificationHeads implements store.Store: a range of the primary key, below the horizon.
+func (s *Store) NotificationHeads(ctx context.Context, afterSeq int64, limit int) ([]store.NotificationHead, error) {
+	h, err := s.horizon(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("store/postgres: notification heads: %w", err)
+	}
+	if h <= afterSeq {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT seq, receiver_id, equipment_number FROM notifications
+WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`, afterSeq, h, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store/postgres: notification heads: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.NotificationHead, error) {
+		var n store.NotificationHead
+		err := row.Scan(&n.Seq, &n.ReceiverID, &n.EquipmentNumber)
+		return n, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store/postgres: notification heads: %w", err)
+	}
+	return out, nil
+}

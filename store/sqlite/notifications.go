@@ -109,3 +109,39 @@ func (s *Store) NotificationReceivers(ctx context.Context, publicReferenceID str
 	}
 	return out, nil
 }
+
+// NotificationHorizon implements store.Store. One writer commits the seqs in order, so every seq up
+// to the highest stored is readable.
+func (s *Store) NotificationHorizon(ctx context.Context) (int64, error) {
+	var seq int64
+	if err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(seq), 0) FROM notifications`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("store/sqlite: notification horizon: %w", err)
+	}
+	return seq, nil
+}
+
+// sqlNotificationHeads reads a range of the primary key: what was stored since the reader's last
+// look, whoever it was for (a receiver filter would make SQLite walk a receiver index instead).
+const sqlNotificationHeads = `SELECT seq, receiver_id, equipment_number FROM notifications
+WHERE seq > ? ORDER BY seq LIMIT ?`
+
+// NotificationHeads implements store.Store.
+func (s *Store) NotificationHeads(ctx context.Context, afterSeq int64, limit int) ([]store.NotificationHead, error) {
+	rows, err := s.r.QueryContext(ctx, sqlNotificationHeads, afterSeq, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store/sqlite: notification heads: %w", err)
+	}
+	defer rows.Close()
+	var out []store.NotificationHead
+	for rows.Next() {
+		var n store.NotificationHead
+		if err := rows.Scan(&n.Seq, &n.ReceiverID, &n.EquipmentNumber); err != nil {
+			return nil, fmt.Errorf("store/sqlite: notification heads: %w", err)
+		}
+		out = append(out, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store/sqlite: notification heads: %w", err)
+	}
+	return out, nil
+}

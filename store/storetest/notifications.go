@@ -132,6 +132,37 @@ func testNotificationPaging(t *testing.T, w *world) {
 	}
 }
 
+// testNotificationHeads: the heads of every company's notifications after a seq, in seq order, as
+// Notifications stores them; the horizon is the last seq once no one writes.
+func testNotificationHeads(t *testing.T, w *world) {
+	if h, err := w.s.NotificationHorizon(w.ctx); err != nil || h != 0 {
+		t.Fatalf("NotificationHorizon of an empty store = %d, %v; want 0", h, err)
+	}
+	h := makeHistory(t, w)
+	last := h.stored[len(h.stored)-1].Seq
+	if got, err := w.s.NotificationHorizon(w.ctx); err != nil || got != last {
+		t.Fatalf("NotificationHorizon = %d, %v; want %d, the last seq stored", got, err, last)
+	}
+	for _, c := range []struct {
+		after int64
+		limit int
+	}{{0, 1000}, {0, 3}, {h.stored[2].Seq, 4}, {h.stored[len(h.stored)-2].Seq, 10}, {last, 10}} {
+		got, err := headsPage(w, c.after, c.limit)
+		if err != nil {
+			t.Fatalf("NotificationHeads(%d, %d): %v", c.after, c.limit, err)
+		}
+		var want []store.StoredNotification
+		for _, n := range h.want(store.NotificationQuery{AfterSeq: c.after, Limit: c.limit}) {
+			want = append(want, store.StoredNotification{Seq: n.Seq, ReceiverID: n.ReceiverID, EquipmentNumber: n.EquipmentNumber})
+		}
+		if !slices.EqualFunc(got, want, func(a, b store.StoredNotification) bool {
+			return a.Seq == b.Seq && a.ReceiverID == b.ReceiverID && a.EquipmentNumber == b.EquipmentNumber
+		}) {
+			t.Errorf("NotificationHeads(%d, %d) = %+v, want %+v", c.after, c.limit, got, want)
+		}
+	}
+}
+
 // testNotificationReceivers: the companies told something under one publicReferenceId, sorted.
 func testNotificationReceivers(t *testing.T, w *world) {
 	h := makeHistory(t, w)

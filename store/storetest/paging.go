@@ -48,15 +48,18 @@ func testPagingBesideWriters(t *testing.T, w *world) {
 	}
 	go func() { wg.Wait(); close(done) }()
 
-	// Two pagers: one company's notifications in small pages, and everyone's.
+	// Three pagers: one company's notifications in small pages, everyone's, and everyone's heads
+	// (NotificationHeads, the console's live cursor).
 	type pager struct {
-		q    store.NotificationQuery
-		got  []store.StoredNotification
-		fail error
+		q     store.NotificationQuery
+		heads bool
+		got   []store.StoredNotification
+		fail  error
 	}
 	pagers := []*pager{
 		{q: store.NotificationQuery{ReceiverID: Agent.NxtEntityID, Limit: 3}},
 		{q: store.NotificationQuery{Limit: 7}},
+		{q: store.NotificationQuery{Limit: 5}, heads: true},
 	}
 	var pw sync.WaitGroup
 	for _, p := range pagers {
@@ -73,6 +76,9 @@ func testPagingBesideWriters(t *testing.T, w *world) {
 					q.AfterSeq = p.got[len(p.got)-1].Seq
 				}
 				page, err := w.s.Notifications(w.ctx, q)
+				if p.heads {
+					page, err = headsPage(w, q.AfterSeq, q.Limit)
+				}
 				if err != nil {
 					p.fail = err
 					return
@@ -111,6 +117,16 @@ func testPagingBesideWriters(t *testing.T, w *world) {
 			}
 		}
 	}
+}
+
+// headsPage is a page of NotificationHeads as notifications of which only the head is filled in.
+func headsPage(w *world, after int64, limit int) ([]store.StoredNotification, error) {
+	heads, err := w.s.NotificationHeads(w.ctx, after, limit)
+	page := make([]store.StoredNotification, len(heads))
+	for i, h := range heads {
+		page[i] = store.StoredNotification{Seq: h.Seq, ReceiverID: h.ReceiverID, EquipmentNumber: h.EquipmentNumber}
+	}
+	return page, err
 }
 
 // missing describes the seqs of want that got lacks.

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"NotificationsPaging", testNotificationPaging},
 		{"NotificationsPagingBesideWriters", testPagingBesideWriters},
 		{"NotificationReceivers", testNotificationReceivers},
+		{"NotificationHeads", testNotificationHeads},
 		{"AuditTrail", testAuditTrail},
 		{"ContainerFactsStoredWithTheirOp", testFactsStored},
 		{"ContainerFactsSeenByLaterOpsOfOneApply", testFactsSeenInApply},
