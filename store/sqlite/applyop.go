@@ -13,9 +13,9 @@ import (
 
 // writeStmts are the statements of the write path, prepared once on the writer connection.
 type writeStmts struct {
-	load, dataVersion, recognise         *sql.Stmt
-	rights, facts, notifications, audits *multiInsert
-	ccrm                                 *multiInsert
+	load, dataVersion, recognise                   *sql.Stmt
+	rights, statuses, facts, notifications, audits *multiInsert
+	ccrm                                           *multiInsert
 }
 
 func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err error) {
@@ -35,6 +35,9 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 		return ws, err
 	}
 	if ws.rights, err = prepareMulti(ctx, db, sqlUpsertRights, sqlUpsertRightsTail, rightCols); err != nil {
+		return ws, err
+	}
+	if ws.statuses, err = prepareMulti(ctx, db, sqlUpdateStatuses, sqlUpdateStatusesTail, statusCols); err != nil {
 		return ws, err
 	}
 	if ws.facts, err = prepareMulti(ctx, db, sqlUpsertFacts, sqlUpsertFactsTail, factCols); err != nil {
@@ -57,6 +60,7 @@ func (ws *writeStmts) close() {
 		}
 	}
 	ws.rights.close()
+	ws.statuses.close()
 	ws.facts.close()
 	ws.ccrm.close()
 	ws.notifications.close()
@@ -66,12 +70,12 @@ func (ws *writeStmts) close() {
 // writeTx is the writer goroutine's current transaction: the write statements bound to it on first
 // use, the overlay of the rights and facts its ops changed so far, and the CCRM uses it records.
 type writeTx struct {
-	tx                                         *sql.Tx
-	ws                                         *writeStmts
-	load                                       *sql.Stmt
-	rights, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
-	overlay                                    overlay
-	cache                                      *containerCache // committed state of recent containers (cache.go)
+	tx                                                   *sql.Tx
+	ws                                                   *writeStmts
+	load                                                 *sql.Stmt
+	rights, statuses, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
+	overlay                                              overlay
+	cache                                                *containerCache // committed state of recent containers (cache.go)
 	// foreign is set when an op changed a right of another container than its own (the core never
 	// does): the cache cannot tell which entry held that right, so the group empties it.
 	foreign     bool
@@ -83,8 +87,8 @@ type writeTx struct {
 // begin starts the write transaction tx.
 func (w *writeTx) begin(tx *sql.Tx) {
 	w.tx, w.load = tx, nil
-	w.rights, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
-		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
+	w.rights, w.statuses, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
+		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
 	w.overlay.reset()
 	w.foreign = false
 	clear(w.uses)
@@ -114,15 +118,15 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *relea
 	if *out, err = group.Decide(op, c); err != nil {
 		return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
 	}
-	it := encodeItem{op: op, index: index, out: out}
+	it := encodeItem{op: op, index: index, out: out, container: c}
 	if c != nil {
-		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
+		key := containerKey{c.PortLoCode, c.EquipmentNumber}
 		for _, r := range out.Changed {
 			w.overlay.put(r)
-			w.foreign = w.foreign || keyOf(r) != it.key
+			w.foreign = w.foreign || keyOf(r) != key
 		}
 		if out.Facts != nil {
-			w.overlay.putFacts(it.key, out.Facts)
+			w.overlay.putFacts(key, out.Facts)
 		}
 	}
 	w.encode <- it
