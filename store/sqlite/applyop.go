@@ -82,6 +82,7 @@ type writeTx struct {
 	dataVersion int64 // PRAGMA data_version as of the writer's last transaction
 	uses        []any // ccrm_usage rows, flattened (ccrm.go)
 	encode      chan<- encodeItem
+	prefetched  *prefetch // the containers of the current group loaded ahead (prefetch.go), or nil
 }
 
 // begin starts the write transaction tx.
@@ -96,7 +97,7 @@ func (w *writeTx) begin(tx *sql.Tx) {
 }
 
 // apply decides one op inside the transaction: load the container's facts and live rights (from the
-// cache, else the database; then through the overlay), let the core decide, record the changed
+// cache, else the prefetcher, else the database; then through the overlay), let the core decide, record the changed
 // rights and facts in the overlay, and hand the outcome to the encoder, whose rows are inserted at
 // the end of the transaction.
 func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *release.Outcome) (err error) {
@@ -104,12 +105,15 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *relea
 	if op.EquipmentNumber != "" {
 		eq := release.NormaliseCode(op.EquipmentNumber)
 		since := liveSince(op.Audit.At)
-		if c = w.cache.container(containerKey{op.PortLoCode, eq}, since); c == nil {
-			if w.load == nil {
-				w.load = w.tx.StmtContext(ctx, w.ws.load)
-			}
-			if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
-				return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+		k := containerKey{op.PortLoCode, eq}
+		if c = w.cache.container(k, since); c == nil {
+			if c = w.prefetched.take(k, since); c == nil {
+				if w.load == nil {
+					w.load = w.tx.StmtContext(ctx, w.ws.load)
+				}
+				if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
+					return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+				}
 			}
 			w.cache.add(c, since)
 		}
