@@ -71,9 +71,9 @@ const (
 // answer's publicReferenceId.
 //
 // The messages go to the service in parts of partMessages, in their order, each part applied
-// once the one before is committed, while the next part is being mapped (apply). Once its first
-// part is handed over, the interchange is applied whole even if the sender stops waiting, so that
-// its APERAK says what was done.
+// once the one before is committed, while the next part is being mapped (apply). Once it reads,
+// the interchange is applied to its end even if the sender stops waiting, so that its APERAK says
+// what was done.
 func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port string, body []byte, externalRef *string) (InterchangeAnswer, error) {
 	ic, err := edifact.Parse(body)
 	if err != nil {
