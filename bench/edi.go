@@ -40,7 +40,7 @@ func EDI(ctx context.Context, p *Port, o EDIOptions) ([]Result, error) {
 		{"edi: COARRI discharge", "COARRI", "98", "203"},
 		{"edi: CODECO gate-out", "CODECO", "36", "7"},
 	} {
-		body := terminalInterchange(p, r.typ, r.document, r.date, eqs)
+		body := TerminalInterchange(p.Creds.PortLoCode, r.typ, r.document, r.date, eqs)
 		start := time.Now()
 		resp, err := p.As(Terminal).Interchange(ctx, p.Creds.PortLoCode, body, "")
 		took := time.Since(start)
@@ -63,9 +63,10 @@ func EDI(ctx context.Context, p *Port, o EDIOptions) ([]Result, error) {
 	return results, nil
 }
 
-// terminalInterchange writes one interchange of the sandbox terminal holding one report of
-// document name document (BGM 1001) per container of eqs, dated by the DTM qualifier date.
-func terminalInterchange(p *Port, typ, document, date string, eqs []string) []byte {
+// TerminalInterchange writes one interchange of the sandbox terminal at port holding one report of
+// type typ (COARRI, CODECO) and document name document (BGM 1001) per container of eqs, dated by
+// the DTM qualifier date.
+func TerminalInterchange(port, typ, document, date string, eqs []string) []byte {
 	w := edifact.NewWriter()
 	ref := "BENCH" + typ
 	w.Write(edifact.Seg("UNB", edifact.E("UNOA", "2"), edifact.E("TERMINAL0100", "ZZZ"), edifact.E("PORTLIGHT", "ZZZ"),
@@ -78,7 +79,7 @@ func terminalInterchange(p *Port, typ, document, date string, eqs []string) []by
 			edifact.Seg("RFF", edifact.E("ATZ", "STAY1")),
 			edifact.Seg("EQD", edifact.E("CN"), edifact.E(eq), edifact.E("45G1", "102", "5")),
 			edifact.Seg("DTM", edifact.E(date, now, "203")),
-			edifact.Seg("LOC", edifact.E("165"), edifact.E(p.Creds.PortLoCode, "139", "6"), edifact.E(TerminalCode, "TER", "ZZZ")))
+			edifact.Seg("LOC", edifact.E("165"), edifact.E(port, "139", "6"), edifact.E(TerminalCode, "TER", "ZZZ")))
 		w.EndMessage(m)
 	}
 	w.Write(edifact.Seg("UNZ", edifact.E(strconv.Itoa(len(eqs))), edifact.E(ref)))

@@ -69,6 +69,11 @@ const (
 // (*SyntaxFault, nothing applied); otherwise every message is taken or refused on its own, and the
 // APERAK of the interchange is kept (and pushed) as an EDI notification to caller under the
 // answer's publicReferenceId.
+//
+// The messages go to the service in parts of partMessages, in their order, each part applied
+// once the one before is committed, while the next part is being mapped (apply). Once it reads,
+// the interchange is applied to its end even if the sender stops waiting, so that its APERAK says
+// what was done.
 func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port string, body []byte, externalRef *string) (InterchangeAnswer, error) {
 	ic, err := edifact.Parse(body)
 	if err != nil {
@@ -79,9 +84,48 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 		return InterchangeAnswer{}, &SyntaxFault{Fault: fault, CONTRL: edifact.Contrl(ic, fault, g.reply())}
 	}
 	outcomes := make([]MessageOutcome, len(ic.Messages))
-	var calls []service.Call
-	var applied []int // the message of each call
-	for i := range ic.Messages {
+	ctx = context.WithoutCancel(ctx)
+	parts := make(chan *part, 1) // the next part is mapped while one is applied
+	applied := make(chan struct{})
+	go func() {
+		defer close(applied)
+		g.apply(ctx, caller, parts, outcomes)
+	}()
+	for from := 0; from < len(ic.Messages); from += partMessages {
+		p := g.mapPart(ctx, ic, port, externalRef, outcomes, from, min(from+partMessages, len(ic.Messages)))
+		if len(p.calls) > 0 {
+			parts <- p
+		}
+	}
+	close(parts)
+	<-applied
+	receipt, err := g.svc.Execute(ctx, caller, []service.Request{{
+		PortLoCode: port, Command: &release.Acknowledgement{Interchange: string(Aperak(ic, outcomes, g.reply()))},
+		Body: auditBody(ic, nil),
+	}}, externalRef)
+	if err != nil {
+		return InterchangeAnswer{}, err
+	}
+	return answer(receipt, outcomes), nil
+}
+
+// partMessages is how many messages of an interchange go to the service at a time. The store
+// commits each part on its own (a commit costs a few milliseconds), and while it applies one part
+// the gateway maps the next: a 10,000-message interchange was parsed, then mapped, then applied
+// in one transaction of some 50 MB, each step waiting for the one before.
+const partMessages = 1000
+
+// part is the calls of some messages of an interchange, and the message of each call.
+type part struct {
+	calls    []service.Call
+	messages []int
+}
+
+// mapPart maps the messages from..to of ic into a part, and records in outcomes those refused or
+// ignored.
+func (g *Gateway) mapPart(ctx context.Context, ic *edifact.Interchange, port string, externalRef *string, outcomes []MessageOutcome, from, to int) *part {
+	p := &part{}
+	for i := from; i < to; i++ {
 		m := &ic.Messages[i]
 		outcomes[i] = MessageOutcome{Ref: m.Ref, Type: m.Type}
 		mapped, err := Map(m, port)
@@ -90,8 +134,9 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 		case errors.As(err, &refusal):
 			outcomes[i].Refused = refusal.Text
 			continue
-		case err != nil:
-			return InterchangeAnswer{}, err
+		case err != nil: // not a Refusal: a fault of the gateway's, which refuses this message only
+			outcomes[i].Refused = refusalText(err)
+			continue
 		case mapped.Ignored != "":
 			outcomes[i].Ignored = mapped.Ignored
 			continue
@@ -104,33 +149,36 @@ func (g *Gateway) Receive(ctx context.Context, caller *service.Caller, port stri
 				PortLoCode: port, EquipmentNumber: c.EquipmentNumber, Command: c.Command, Body: audits[ci],
 			})
 		}
-		calls, applied = append(calls, call), append(applied, i)
+		p.calls, p.messages = append(p.calls, call), append(p.messages, i)
 	}
-	results, err := g.svc.ExecuteAll(ctx, caller, calls)
-	if err != nil {
-		return InterchangeAnswer{}, err
-	}
-	for ci, r := range results {
-		o := &outcomes[applied[ci]]
-		o.PublicReferenceID = r.Receipt.PublicReferenceID
-		if r.Err != nil {
-			o.Refused = refusalText(r.Err)
-			continue
-		}
-		for ri, out := range r.Outcomes {
-			if out.Rejected {
-				o.Rejections = append(o.Rejections, Rejection{EquipmentNumber: calls[ci].Requests[ri].EquipmentNumber, Reason: out.Reason})
+	return p
+}
+
+// apply applies the parts in their order, each once the one before is committed, and records
+// what came of each message in outcomes. A part the service fails to apply as a whole (the store
+// failed) has its messages refused, and the parts after it are still tried.
+func (g *Gateway) apply(ctx context.Context, caller *service.Caller, parts <-chan *part, outcomes []MessageOutcome) {
+	for p := range parts {
+		results, err := g.svc.ExecuteAll(ctx, caller, p.calls)
+		for ci, i := range p.messages {
+			o := &outcomes[i]
+			if err != nil {
+				o.Refused = refusalText(err)
+				continue
+			}
+			r := results[ci]
+			o.PublicReferenceID = r.Receipt.PublicReferenceID
+			if r.Err != nil {
+				o.Refused = refusalText(r.Err)
+				continue
+			}
+			for ri, out := range r.Outcomes {
+				if out.Rejected {
+					o.Rejections = append(o.Rejections, Rejection{EquipmentNumber: p.calls[ci].Requests[ri].EquipmentNumber, Reason: out.Reason})
+				}
 			}
 		}
 	}
-	receipt, err := g.svc.Execute(ctx, caller, []service.Request{{
-		PortLoCode: port, Command: &release.Acknowledgement{Interchange: string(Aperak(ic, outcomes, g.reply()))},
-		Body: auditBody(ic, nil),
-	}}, externalRef)
-	if err != nil {
-		return InterchangeAnswer{}, err
-	}
-	return answer(receipt, outcomes), nil
 }
 
 // checkReleaseTo leaves out the release-to party of a COREOR release that the registry does not

@@ -13,10 +13,10 @@ import (
 
 // writeStmts are the statements of the write path, prepared once on the writer connection.
 type writeStmts struct {
-	load, dataVersion, recognise         *sql.Stmt
-	unstake                              *sql.Stmt
-	rights, facts, notifications, audits *multiInsert
-	ccrm, stakeholders, billsOfLading    *multiInsert
+	load, dataVersion, recognise                   *sql.Stmt
+	unstake                                        *sql.Stmt
+	rights, statuses, facts, notifications, audits *multiInsert
+	ccrm, stakeholders, billsOfLading              *multiInsert
 }
 
 func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err error) {
@@ -47,6 +47,9 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (ws writeStmts, err erro
 	if ws.billsOfLading, err = prepareMulti(ctx, db, sqlInsertBillsOfLading, sqlInsertBillsOfLadingTail, billOfLadingCols); err != nil {
 		return ws, err
 	}
+	if ws.statuses, err = prepareMulti(ctx, db, sqlUpdateStatuses, sqlUpdateStatusesTail, statusCols); err != nil {
+		return ws, err
+	}
 	if ws.facts, err = prepareMulti(ctx, db, sqlUpsertFacts, sqlUpsertFactsTail, factCols); err != nil {
 		return ws, err
 	}
@@ -67,6 +70,7 @@ func (ws *writeStmts) close() {
 		}
 	}
 	ws.rights.close()
+	ws.statuses.close()
 	ws.facts.close()
 	ws.ccrm.close()
 	ws.stakeholders.close()
@@ -78,26 +82,27 @@ func (ws *writeStmts) close() {
 // writeTx is the writer goroutine's current transaction: the write statements bound to it on first
 // use, the overlay of the rights and facts its ops changed so far, and the CCRM uses it records.
 type writeTx struct {
-	tx                                         *sql.Tx
-	ws                                         *writeStmts
-	load                                       *sql.Stmt
-	rights, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
-	stakeholders, billsOfLading                [len(chunks)]*sql.Stmt
-	overlay                                    overlay
-	cache                                      *containerCache // committed state of recent containers (cache.go)
+	tx                                                   *sql.Tx
+	ws                                                   *writeStmts
+	load                                                 *sql.Stmt
+	rights, statuses, facts, notifications, audits, ccrm [len(chunks)]*sql.Stmt
+	stakeholders, billsOfLading                          [len(chunks)]*sql.Stmt
+	overlay                                              overlay
+	cache                                                *containerCache // committed state of recent containers (cache.go)
 	// foreign is set when an op changed a right of another container than its own (the core never
 	// does): the cache cannot tell which entry held that right, so the group empties it.
 	foreign     bool
 	dataVersion int64 // PRAGMA data_version as of the writer's last transaction
 	uses        []any // ccrm_usage rows, flattened (ccrm.go)
 	encode      chan<- encodeItem
+	prefetched  *prefetch // the containers of the current group loaded ahead (prefetch.go), or nil
 }
 
 // begin starts the write transaction tx.
 func (w *writeTx) begin(tx *sql.Tx) {
 	w.tx, w.load = tx, nil
-	w.rights, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
-		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
+	w.rights, w.statuses, w.facts, w.notifications, w.audits, w.ccrm = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{},
+		[len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
 	w.stakeholders, w.billsOfLading = [len(chunks)]*sql.Stmt{}, [len(chunks)]*sql.Stmt{}
 	w.overlay.reset()
 	w.foreign = false
@@ -106,7 +111,7 @@ func (w *writeTx) begin(tx *sql.Tx) {
 }
 
 // apply decides one op inside the transaction: load the container's facts and live rights (from the
-// cache, else the database; then through the overlay), let the core decide, record the changed
+// cache, else the prefetcher, else the database; then through the overlay), let the core decide, record the changed
 // rights and facts in the overlay, and hand the outcome to the encoder, whose rows are inserted at
 // the end of the transaction.
 func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *release.Outcome) (err error) {
@@ -114,12 +119,15 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *relea
 	if op.EquipmentNumber != "" {
 		eq := release.NormaliseCode(op.EquipmentNumber)
 		since := liveSince(op.Audit.At)
-		if c = w.cache.container(containerKey{op.PortLoCode, eq}, since); c == nil {
-			if w.load == nil {
-				w.load = w.tx.StmtContext(ctx, w.ws.load)
-			}
-			if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
-				return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+		k := containerKey{op.PortLoCode, eq}
+		if c = w.cache.container(k, since); c == nil {
+			if c = w.prefetched.take(k, since); c == nil {
+				if w.load == nil {
+					w.load = w.tx.StmtContext(ctx, w.ws.load)
+				}
+				if c, err = loadContainer(ctx, w.load, op.PortLoCode, eq, since); err != nil {
+					return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
+				}
 			}
 			w.cache.add(c, since)
 		}
@@ -128,16 +136,15 @@ func (w *writeTx) apply(ctx context.Context, op *store.Op, index int, out *relea
 	if *out, err = group.Decide(op, c); err != nil {
 		return fmt.Errorf("store/sqlite: apply %s on %q: %w", op.Audit.Action, op.EquipmentNumber, err)
 	}
-	it := encodeItem{op: op, index: index, out: out}
+	it := encodeItem{op: op, index: index, out: out, container: c}
 	if c != nil {
-		it.container, it.key = true, containerKey{c.PortLoCode, c.EquipmentNumber}
-		it.previous = store.PreviousVersions(c, out.Changed)
+		key := containerKey{c.PortLoCode, c.EquipmentNumber}
 		for _, r := range out.Changed {
 			w.overlay.put(r)
-			w.foreign = w.foreign || keyOf(r) != it.key
+			w.foreign = w.foreign || keyOf(r) != key
 		}
 		if out.Facts != nil {
-			w.overlay.putFacts(it.key, out.Facts)
+			w.overlay.putFacts(key, out.Facts)
 		}
 	}
 	w.encode <- it

@@ -49,8 +49,9 @@ func (m *multiInsert) close() {
 }
 
 // exec inserts the rows flattened in args in as few statements as it can, with the statements
-// bound to tx (bound caches them for the transaction).
-func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx, bound *[len(chunks)]*sql.Stmt, args []any) error {
+// bound to tx (bound caches them for the transaction), and returns how many rows they changed.
+func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx, bound *[len(chunks)]*sql.Stmt, args []any) (int64, error) {
+	var changed int64
 	for len(args) > 0 {
 		rows := len(args) / m.cols
 		i := 0
@@ -60,17 +61,24 @@ func (m *multiInsert) exec(ctx context.Context, tx *sql.Tx, bound *[len(chunks)]
 		if bound[i] == nil {
 			bound[i] = tx.StmtContext(ctx, m.stmts[i])
 		}
-		n := chunks[i] * m.cols
-		if _, err := bound[i].ExecContext(ctx, args[:n]...); err != nil {
-			return err
+		values := chunks[i] * m.cols
+		res, err := bound[i].ExecContext(ctx, args[:values]...)
+		if err != nil {
+			return changed, err
 		}
-		args = args[n:]
+		args = args[values:]
+		n, err := res.RowsAffected()
+		if err != nil {
+			return changed, err
+		}
+		changed += n
 	}
-	return nil
+	return changed, nil
 }
 
 const (
 	rightCols        = 14
+	statusCols       = 5
 	factCols         = 4
 	ccrmCols         = 4
 	notificationCols = 9
@@ -90,8 +98,13 @@ ON CONFLICT (release_id) DO UPDATE SET
     terminal_code = excluded.terminal_code, status = excluded.status, deleted = excluded.deleted,
     created_at = excluded.created_at, updated_at = excluded.updated_at, expires_at = excluded.expires_at,
     state = excluded.state`
-	sqlUpsertFacts     = `INSERT INTO containers (port_lo_code, equipment_number, facts, updated_at)`
-	sqlUpsertFactsTail = `
+	// sqlUpdateStatuses updates rights whose indexed columns do not change (encoder.go's finish):
+	// SQLite then rewrites only the index entries of the columns set (rights_due's).
+	sqlUpdateStatuses = `UPDATE rights SET status = v.column2, updated_at = v.column3, expires_at = v.column4,
+    state = v.column5 FROM (`
+	sqlUpdateStatusesTail = `) AS v WHERE rights.release_id = v.column1`
+	sqlUpsertFacts        = `INSERT INTO containers (port_lo_code, equipment_number, facts, updated_at)`
+	sqlUpsertFactsTail    = `
 ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.facts, updated_at = excluded.updated_at`
 	sqlInsertCCRMUses      = `INSERT INTO ccrm_usage (month, company_id, port_lo_code, equipment_number)`
 	sqlInsertCCRMUsesTail  = ` ON CONFLICT DO NOTHING`
@@ -108,33 +121,42 @@ ON CONFLICT (port_lo_code, equipment_number) DO UPDATE SET facts = excluded.fact
 
 // insert writes the encoded rows of the transaction and the CCRM uses it records.
 func (w *writeTx) insert(ctx context.Context, r *encoded) error {
-	if err := w.ws.rights.exec(ctx, w.tx, &w.rights, r.rights); err != nil {
+	if _, err := w.ws.rights.exec(ctx, w.tx, &w.rights, r.rights); err != nil {
 		return fmt.Errorf("store/sqlite: upsert rights: %w", err)
+	}
+	// A right is updated only when the writer read it as stored (from the cache or the database):
+	// one that is not there after all would be lost, and fails the transaction instead.
+	updated, err := w.ws.statuses.exec(ctx, w.tx, &w.statuses, r.statuses)
+	if err != nil {
+		return fmt.Errorf("store/sqlite: update rights: %w", err)
+	}
+	if want := int64(len(r.statuses) / statusCols); updated != want {
+		return fmt.Errorf("store/sqlite: update rights: %d of %d rights read as stored are not stored", want-updated, want)
 	}
 	if len(r.restaked) > 0 {
 		unstake := w.tx.StmtContext(ctx, w.ws.unstake)
-		for _, id := range r.restaked {
-			if _, err := unstake.ExecContext(ctx, id); err != nil {
+		for _, right := range r.restaked {
+			if _, err := unstake.ExecContext(ctx, right.ReleaseID); err != nil {
 				return fmt.Errorf("store/sqlite: rewrite stakeholders: %w", err)
 			}
 		}
-		if err := w.ws.stakeholders.exec(ctx, w.tx, &w.stakeholders, r.stakeholderRows()); err != nil {
+		if _, err := w.ws.stakeholders.exec(ctx, w.tx, &w.stakeholders, r.stakeholderRows()); err != nil {
 			return fmt.Errorf("store/sqlite: rewrite stakeholders: %w", err)
 		}
 	}
-	if err := w.ws.billsOfLading.exec(ctx, w.tx, &w.billsOfLading, r.billsOfLading); err != nil {
+	if _, err := w.ws.billsOfLading.exec(ctx, w.tx, &w.billsOfLading, r.billsOfLading); err != nil {
 		return fmt.Errorf("store/sqlite: insert bills of lading: %w", err)
 	}
-	if err := w.ws.facts.exec(ctx, w.tx, &w.facts, r.facts); err != nil {
+	if _, err := w.ws.facts.exec(ctx, w.tx, &w.facts, r.facts); err != nil {
 		return fmt.Errorf("store/sqlite: upsert container facts: %w", err)
 	}
-	if err := w.ws.ccrm.exec(ctx, w.tx, &w.ccrm, w.uses); err != nil {
+	if _, err := w.ws.ccrm.exec(ctx, w.tx, &w.ccrm, w.uses); err != nil {
 		return fmt.Errorf("store/sqlite: record CCRM uses: %w", err)
 	}
-	if err := w.ws.notifications.exec(ctx, w.tx, &w.notifications, r.notifications); err != nil {
+	if _, err := w.ws.notifications.exec(ctx, w.tx, &w.notifications, r.notifications); err != nil {
 		return fmt.Errorf("store/sqlite: insert notifications: %w", err)
 	}
-	if err := w.ws.audits.exec(ctx, w.tx, &w.audits, r.audits); err != nil {
+	if _, err := w.ws.audits.exec(ctx, w.tx, &w.audits, r.audits); err != nil {
 		err = fmt.Errorf("store/sqlite: insert audit records: %w", err)
 		if strings.Contains(err.Error(), "UNIQUE constraint failed: audit.public_reference_id") {
 			return group.Duplicate(err) // an op applied before (group.Commit)

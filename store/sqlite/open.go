@@ -69,6 +69,8 @@ type Store struct {
 
 	// Counted by the writer goroutine (read them after Close): how well group commit groups.
 	groups, groupedOps int64
+	// prefetchedContainers counts the containers the writer took from a prefetcher (prefetch.go).
+	prefetchedContainers int64
 
 	faults group.Faults // commit failures injected by the store suite (storetest.RunCommitFaults)
 }

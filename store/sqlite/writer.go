@@ -103,6 +103,9 @@ func (s *Store) inTx(reqs []*request, recognise bool) error {
 		return err
 	}
 	s.enc.reset()
+	if !recognise {
+		w.prefetched = w.startPrefetch(reqs, s.read)
+	}
 	for _, req := range reqs {
 		if req.use != nil {
 			w.record(req.use)
@@ -133,6 +136,9 @@ func (s *Store) inTx(reqs []*request, recognise bool) error {
 			break
 		}
 	}
+	w.prefetched.end() // before the commit: what it would load after could be older
+	s.prefetchedContainers += w.prefetched.takenFrom()
+	w.prefetched = nil
 	// Wait for the encoder to catch up: after this, s.enc is the writer's to read.
 	flushed := make(chan struct{})
 	w.encode <- encodeItem{flushed: flushed}
