@@ -36,6 +36,10 @@ func NewPort(creds *sandbox.Credentials) *Port {
 	return p
 }
 
+// Owner is the run's owner code; UseOwner takes another run's, to find the containers it stored.
+func (p *Port) Owner() string        { return p.owner }
+func (p *Port) UseOwner(code string) { p.owner = code }
+
 // As returns the client of a sandbox party.
 func (p *Port) As(nxtEntityID string) *client.Client { return p.parties[nxtEntityID] }
 

@@ -27,6 +27,7 @@ func benchConsoleListCmd() *cobra.Command {
 	cmd.Flags().IntVar(&o.PastHolder, "past-holder", 5_000, "of which it accepted and transferred on (a past holder only)")
 	cmd.Flags().IntVar(&o.Workers, "workers", 64, "concurrent callers of the releases stored first")
 	cmd.Flags().IntVar(&o.Requests, "requests", 300, "list pages per kind of query, one at a time")
+	cmd.Flags().StringVar(&o.Stored, "stored", "", "the owner code of the containers an earlier run on the node of --data-dir stored (its first line names it): time the pages only")
 	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (store from --database-url, else SQLite; else use the node of --data-dir)")
 	cmd.Flags().StringVar(&report, "json", "", "also write the results as JSON to this file")
 	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {

@@ -49,6 +49,9 @@ CREATE TABLE stakeholders (
     PRIMARY KEY (release_id, company_id)
 );
 CREATE INDEX stakeholders_list ON stakeholders (company_id, port_lo_code, created_at, release_id) INCLUDE (status, terminal_code);
+-- A status filter reads the rows of that status only, in list order (through stakeholders_list it
+-- walked the company's whole list to count a status few of its releases have).
+CREATE INDEX stakeholders_status ON stakeholders (company_id, port_lo_code, status, created_at, release_id) INCLUDE (terminal_code);
 CREATE TABLE bills_of_lading (
     port_lo_code   text NOT NULL,
     bill_of_lading text NOT NULL,
@@ -114,9 +117,13 @@ ORDER BY release_id LIMIT $2`, after, backfillPage)
 			}
 		}
 		if n < backfillPage {
-			return nil
+			break
 		}
 	}
+	// The tables were filled in one go: the planner's statistics say so at once, rather than
+	// when autovacuum comes by (until then it takes them for empty and scans in the wrong order).
+	_, err := tx.ExecContext(ctx, `ANALYZE stakeholders, bills_of_lading`)
+	return err
 }
 
 func stakeholdersDown(ctx context.Context, tx *sql.Tx) error {

@@ -20,6 +20,9 @@ CREATE TABLE stakeholders (
     PRIMARY KEY (release_id, company_id)
 ) WITHOUT ROWID;
 CREATE INDEX stakeholders_list ON stakeholders (company_id, port_lo_code, created_at, release_id, status, terminal_code);
+-- A status filter reads the rows of that status only, in list order: through stakeholders_list it
+-- walked the company's whole list to count a status few of its releases have.
+CREATE INDEX stakeholders_status ON stakeholders (company_id, port_lo_code, status, created_at, release_id);
 
 -- The releases of a bill of lading, per port: a search by bill of lading reads these rows, not the
 -- state of every release of the company. A release's bills of lading never change (its key).
