@@ -96,10 +96,7 @@ func TestConsoleChannels(t *testing.T) {
 
 	// Every channel page at desktop and phone widths; the secret page after a rotation at the phone's.
 	id := strings.TrimPrefix(channelPage, base+"/console/channels/")
-	for _, width := range []struct {
-		name string
-		w, h int64
-	}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+	for _, width := range viewports {
 		fwd.do(chromedp.EmulateViewport(width.w, width.h))
 		for _, path := range []string{"/console/channels", "/console/channels/new", "/console/channels/" + id,
 			"/console/channels/" + id + "/edit", "/console/channels/" + id + "/delete"} {
@@ -114,12 +111,4 @@ func TestConsoleChannels(t *testing.T) {
 	}
 	checkAxe(t, fwd, "the rotated secret (phone)")
 	fwd.do(chromedp.EmulateViewport(1280, 900))
-}
-
-// checkAxe fails the test on the serious and critical violations axe-core finds on the page.
-func checkAxe(t *testing.T, u *consoleUser, what string) {
-	t.Helper()
-	if v := axe(u); len(v) > 0 {
-		t.Errorf("axe-core on %s: %s", what, strings.Join(v, "\n  "))
-	}
 }

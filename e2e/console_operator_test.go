@@ -38,9 +38,8 @@ func TestConsoleOperator(t *testing.T) {
 	if len(password) < 12 {
 		t.Fatalf("the password shown is %q", password)
 	}
-	if v := axe(op); len(v) > 0 {
-		t.Errorf("axe-core on the company page with a secret shown: %s", strings.Join(v, "\n  "))
-	}
+	checkAxe(t, op, "the company page with a secret shown")
+	shoot(t, op, "operator-user-created")
 	op.open(companyPage, `document.getElementById("users")`)
 	if got := op.text("main"); !strings.Contains(got, username) || strings.Contains(got, password) {
 		t.Errorf("the users list: want %s listed and its password not shown", username)
@@ -52,6 +51,8 @@ func TestConsoleOperator(t *testing.T) {
 		fmt.Sprintf(`(document.querySelector('tr[data-user=%q]')||{innerText:""}).innerText.includes("Revoked")`, username))
 	user.open(base+"/console/containers", `true`)
 	user.until("the revoked user's session ending", `location.pathname === "/console/signin"`, 10*time.Second)
+	op.open(base+"/console/operator/companies", `document.getElementById("companies")`)
+	shoot(t, op, "operator-companies")
 
 	// A company user reaches no operator page.
 	agent := signIn(t, b, n, SA1)
@@ -68,16 +69,6 @@ func TestConsoleOperator(t *testing.T) {
 		{op, "/console/operator/companies/" + RP1},
 		{op, "/console/operator/terminals"},
 	} {
-		for _, width := range []struct {
-			name string
-			w, h int64
-		}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
-			p.u.do(chromedp.EmulateViewport(width.w, width.h))
-			p.u.open(base+p.path, `document.querySelector("main")`)
-			if v := axe(p.u); len(v) > 0 {
-				t.Errorf("axe-core on %s (%s): %s", p.path, width.name, strings.Join(v, "\n  "))
-			}
-		}
-		p.u.do(chromedp.EmulateViewport(1280, 900))
+		checkAxeAtWidths(t, p.u, base+p.path, p.path, nil)
 	}
 }

@@ -77,6 +77,7 @@ func TestConsoleContainerPage(t *testing.T) {
 	if got := customs.text("main"); !strings.Contains(got, "Customs: released") {
 		t.Errorf("the customs page does not show the status: %q", got)
 	}
+	shoot(t, customs, "customs")
 
 	// Each light's history names who set it.
 	haulier.open(page, `document.querySelector("article")`)
@@ -84,6 +85,7 @@ func TestConsoleContainerPage(t *testing.T) {
 	if got := haulier.text("article"); !strings.Contains(got, "Demo Customs Authority") || !strings.Contains(got, "Demo Shipping Agent One") {
 		t.Errorf("the lights' history does not name who set them: %q", got)
 	}
+	shoot(t, haulier, "container-light-history")
 
 	for _, p := range []struct {
 		u    *consoleUser
@@ -94,23 +96,16 @@ func TestConsoleContainerPage(t *testing.T) {
 		{haulier, page, `details.light-history`},
 		{customs, fmt.Sprintf("/console/customs/BEANR/%s", eq), ""},
 	} {
-		for _, width := range []struct {
-			name string
-			w, h int64
-		}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
-			p.u.do(chromedp.EmulateViewport(width.w, width.h))
-			url := p.path
-			if !strings.HasPrefix(url, "http") {
-				url = base + url
-			}
-			p.u.open(url, `document.querySelector("main")`)
-			if p.open != "" {
+		url := p.path
+		if !strings.HasPrefix(url, "http") {
+			url = base + url
+		}
+		var prepare func()
+		if p.open != "" {
+			prepare = func() {
 				eval[chromedp.Void](p.u, fmt.Sprintf(`document.querySelectorAll(%q).forEach(d => d.open = true); undefined`, p.open))
 			}
-			if v := axe(p.u); len(v) > 0 {
-				t.Errorf("axe-core on %s (%s, %s): %s", p.path, p.u.name, width.name, strings.Join(v, "\n  "))
-			}
 		}
-		p.u.do(chromedp.EmulateViewport(1280, 900))
+		checkAxeAtWidths(t, p.u, url, p.path, prepare)
 	}
 }

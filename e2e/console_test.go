@@ -324,17 +324,7 @@ func TestConsoleFlow(t *testing.T) {
 		{terminal, fmt.Sprintf("/console/gate?eq=%s&to=%s", eq, TR1)},
 		{terminal, fmt.Sprintf("/console/containers/BEANR/%s", eq)},
 	} {
-		for _, width := range []struct {
-			name string
-			w, h int64
-		}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
-			p.u.do(chromedp.EmulateViewport(width.w, width.h))
-			p.u.open(base+p.path, `document.querySelector("main")`)
-			if v := axe(p.u); len(v) > 0 {
-				t.Errorf("axe-core on %s (%s, %s): %s", p.path, p.u.name, width.name, strings.Join(v, "\n  "))
-			}
-		}
-		p.u.do(chromedp.EmulateViewport(1280, 900))
+		checkAxeAtWidths(t, p.u, base+p.path, p.path, nil)
 	}
 	haulier.do(chromedp.EmulateViewport(390, 844))
 	haulier.open(containerPage, `document.querySelector("article")`)
@@ -347,6 +337,35 @@ func terminalEventSelect(u *consoleUser) string {
 }
 
 // axe runs axe-core on the page and returns its serious and critical violations.
+// viewports are the widths every console page is checked at: a desktop's and a phone's.
+var viewports = []struct {
+	name string
+	w, h int64
+}{{"desktop", 1280, 900}, {"phone", 390, 844}}
+
+// checkAxe reports axe-core's serious and critical violations on u's open page.
+func checkAxe(t *testing.T, u *consoleUser, what string) {
+	t.Helper()
+	if v := axe(u); len(v) > 0 {
+		t.Errorf("axe-core on %s: %s", what, strings.Join(v, "\n  "))
+	}
+}
+
+// checkAxeAtWidths opens url as u at each of the viewports (prepare, when given, then runs on the
+// page) and checks it with axe-core; the viewport is the desktop's again after.
+func checkAxeAtWidths(t *testing.T, u *consoleUser, url, what string, prepare func()) {
+	t.Helper()
+	for _, vp := range viewports {
+		u.do(chromedp.EmulateViewport(vp.w, vp.h))
+		u.open(url, `document.querySelector("main")`)
+		if prepare != nil {
+			prepare()
+		}
+		checkAxe(t, u, what+" ("+u.name+", "+vp.name+")")
+	}
+	u.do(chromedp.EmulateViewport(viewports[0].w, viewports[0].h))
+}
+
 func axe(u *consoleUser) []string {
 	u.t.Helper()
 	if !eval[bool](u, `typeof axe !== 'undefined'`) {
