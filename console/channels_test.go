@@ -372,20 +372,8 @@ func TestChannelAccess(t *testing.T) {
 		t.Error("B's list is not B's channel alone, without its secret")
 	}
 	// Cross-site POSTs to the channel routes, with a live session, are refused before they act.
-	for _, path := range []string{"/console/channels", "/console/channels/" + bID, "/console/channels/" + bID + "/rotate-secret",
-		"/console/channels/" + bID + "/delete", "/console/channels/" + bID + "/deliveries/" + dead[0].ID + "/replay"} {
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(form.Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		resp, err := bUser.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("cross-site POST %s: %d, want 403", path, resp.StatusCode)
-		}
-	}
+	f.refusedCrossSite(t, bUser, form.Encode(), "/console/channels", "/console/channels/"+bID, "/console/channels/"+bID+"/rotate-secret",
+		"/console/channels/"+bID+"/delete", "/console/channels/"+bID+"/deliveries/"+dead[0].ID+"/replay")
 	if after2, _ := f.st.Channel(ctx, "", bID); after2.Sealed != before.Sealed || after2.Name != before.Name {
 		t.Error("a cross-site POST changed B's channel")
 	}

@@ -250,8 +250,15 @@ func TestCrossOriginPostRefused(t *testing.T) {
 	f := newFixture(t, false)
 	b := f.browser(t)
 	f.signIn(t, b, "agent1", f.password(t, "agent1"))
-	for _, path := range []string{"/console/signin", "/console/release", "/console/signout", "/console/lang"} {
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader("username=agent1"))
+	f.refusedCrossSite(t, b, "username=agent1", "/console/signin", "/console/release", "/console/signout", "/console/lang")
+}
+
+// refusedCrossSite sends form as a cross-site POST to each of paths with b's session and checks
+// that the console refuses it (403) before any handler acts.
+func (f *fixture) refusedCrossSite(t *testing.T, b *http.Client, form string, paths ...string) {
+	t.Helper()
+	for _, path := range paths {
+		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader(form))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Sec-Fetch-Site", "cross-site")
 		resp, err := b.Do(req)

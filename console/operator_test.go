@@ -207,19 +207,7 @@ func TestOperatorPagesRefuseCompanyUsers(t *testing.T) {
 func TestOperatorCrossSitePostRefused(t *testing.T) {
 	f := newOperatorFixture(t)
 	b := f.operator(t)
-	for _, path := range append([]string{"/console/operator/signin"}, operatorPosts...) {
-		req, _ := http.NewRequest(http.MethodPost, f.srv.URL+path, strings.NewReader("username=evil&name=evil&token="+testOperatorToken))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Sec-Fetch-Site", "cross-site")
-		resp, err := b.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusForbidden {
-			t.Errorf("cross-site POST %s: %d, want 403", path, resp.StatusCode)
-		}
-	}
+	f.refusedCrossSite(t, b, "username=evil&name=evil&token="+testOperatorToken, append([]string{"/console/operator/signin"}, operatorPosts...)...)
 	if us, _ := f.opts.Admin.Users(context.Background(), "NXT100000000001"); len(us) != 1 {
 		t.Errorf("agent one has %d users after cross-site posts, want its 1", len(us))
 	}

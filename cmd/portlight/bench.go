@@ -52,6 +52,32 @@ func benchGateCheckCmd() *cobra.Command {
 	}, sandboxOptions...)
 }
 
+// resultsBench finishes a bench command that runs on a sandbox node and gives a list of results:
+// --start (a fresh node) or the node of --data-dir, --json, and the results printed.
+func resultsBench(cmd *cobra.Command, run func(ctx context.Context, p *bench.Port) ([]bench.Result, error)) *cobra.Command {
+	var (
+		start  bool
+		report string
+	)
+	cmd.Flags().BoolVar(&start, "start", false, "start a fresh sandbox node for the run (store from --database-url, else SQLite; else use the node of --data-dir)")
+	cmd.Flags().StringVar(&report, "json", "", "also write the results as JSON to this file")
+	return withConfig(cmd, func(ctx context.Context, cfg config.Config) error {
+		creds, _, stop, err := benchSandbox(ctx, cmd, cfg, start)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		results, err := run(ctx, bench.NewPort(creds))
+		for _, r := range results {
+			fmt.Println(r)
+		}
+		if werr := writeReport(report, results); werr != nil {
+			return werr
+		}
+		return err
+	}, benchStartOptions...)
+}
+
 // writeReport writes a bench's results as JSON to the file of its --json flag, if it has one.
 func writeReport(file string, results any) error {
 	if file == "" {
