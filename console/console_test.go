@@ -2,6 +2,7 @@ package console
 
 import (
 	"context"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -182,6 +183,43 @@ func TestSignInSessionCookie(t *testing.T) {
 	}
 	if status, _ := f.get(t, b, "/console/containers"); status != http.StatusSeeOther {
 		t.Errorf("after sign-out: %d, want 303", status)
+	}
+}
+
+// TestSessionFixation: a session planted in a browser before its user signs in (the attacker's own,
+// valid one, or a forged one) never becomes the user's: signing in sets a new cookie for the user,
+// the planted one still names the attacker alone, and a cookie whose payload was changed is refused.
+func TestSessionFixation(t *testing.T) {
+	f := newFixture(t, false)
+	attacker := f.user(t, "forwarder2")
+	base, _ := url.Parse(f.srv.URL)
+	planted := attacker.Jar.Cookies(base)
+	if len(planted) != 1 {
+		t.Fatalf("the attacker's browser holds %d cookies, want its session", len(planted))
+	}
+	victim := f.browser(t)
+	victim.Jar.SetCookies(base, planted)
+	if resp := f.signIn(t, victim, "agent1", f.password(t, "agent1")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the victim's sign-in: %d", resp.StatusCode)
+	}
+	now := victim.Jar.Cookies(base)
+	if len(now) != 1 || now[0].Value == planted[0].Value {
+		t.Fatal("signing in kept the planted session cookie")
+	}
+	if _, body := f.page(t, victim, "/console/containers"); !strings.Contains(body, "Demo Shipping Agent One") || strings.Contains(body, "Demo Forwarder Two") {
+		t.Error("the victim's pages are not the victim's company's")
+	}
+	if _, body := f.page(t, attacker, "/console/containers"); strings.Contains(body, "Demo Shipping Agent One") {
+		t.Error("the attacker's planted session became the victim's")
+	}
+	// A payload changed by hand (another user named) fails the signature.
+	payload, sig, _ := strings.Cut(now[0].Value, ".")
+	raw, _ := base64.RawURLEncoding.DecodeString(payload)
+	forged := strings.Replace(string(raw), "agent1", "forwarder2", 1)
+	forger := f.browser(t)
+	forger.Jar.SetCookies(base, []*http.Cookie{{Name: now[0].Name, Value: base64.RawURLEncoding.EncodeToString([]byte(forged)) + "." + sig}})
+	if status, loc := f.get(t, forger, "/console/containers"); status != http.StatusSeeOther || loc != "/console/signin" {
+		t.Errorf("a forged session: %d to %q, want sent to sign in", status, loc)
 	}
 }
 
