@@ -32,21 +32,3 @@ func StakeholdersChanged(old, r *release.Right) bool {
 	}
 	return !slices.Equal(StakeholderIDs(old), StakeholderIDs(r))
 }
-
-// PreviousVersions returns, for each right of changed, its version in c as the core saw it before
-// deciding (nil for a right c does not hold: a new one), for StakeholdersChanged.
-func PreviousVersions(c *release.Container, changed []*release.Right) []*release.Right {
-	if c == nil || len(changed) == 0 {
-		return nil
-	}
-	prev := make([]*release.Right, len(changed))
-	for i, r := range changed {
-		for _, have := range c.Rights {
-			if have.ReleaseID == r.ReleaseID {
-				prev[i] = have
-				break
-			}
-		}
-	}
-	return prev
-}
