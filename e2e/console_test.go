@@ -278,7 +278,7 @@ func TestConsoleFlow(t *testing.T) {
 	// The forwarder opens the container from its list, accepts it and transfers it to the haulier.
 	forwarder.act(fmt.Sprintf(`tr[data-equipment=%q] a`, eq), "the container page", `document.querySelector('button[value="Accept"]')`)
 	forwarder.act(`button[value="Accept"]`, "the forwarder's accept", done("Accept"))
-	forwarder.do(choose(eval[string](forwarder, `document.querySelector('select[name=releaseTo]').id`), TR1))
+	forwarder.do(choose(eval[string](forwarder, `document.querySelector('[name=releaseTo]').id`), TR1))
 	forwarder.act(`form[action$="/release-right"] button[type=submit]`, "the transfer", done("Transfer"))
 	shoot(t, forwarder, "container-forwarder")
 
